@@ -1,0 +1,1 @@
+"""ganbench: train, score, profile and compare GAN variants on MNIST and Fashion-MNIST."""
