@@ -1,0 +1,30 @@
+# ganbench workflow: the table of contents. Every rule runs `python scripts/<stage>.py ...`, the
+# same command as the matching stage in dvc.yaml (tests/test_parity.py checks it).
+from snakemake.utils import min_version, validate
+
+min_version("8.10")
+
+
+configfile: "params.yaml"
+
+
+validate(config, "schemas/params.schema.yaml")
+
+
+include: "rules/common.smk"
+include: "rules/data.smk"
+include: "rules/classifier.smk"
+include: "rules/gan.smk"
+include: "rules/plots.smk"
+
+
+rule all:
+    input:
+        expand("results/classifier/{dataset}/metrics.json", dataset=DATASETS),
+        expand("results/plots/{dataset}/time_to_quality.png", dataset=DATASETS),
+        expand("results/plots/{dataset}/scores.png", dataset=DATASETS),
+
+
+onsuccess:
+    # Record the finished outputs in dvc.lock so `dvc status` is clean and DVC redoes nothing.
+    shell("python scripts/sync_frontends.py --from snakemake")

@@ -1,0 +1,16 @@
+rule train_classifier:
+    input:
+        script="scripts/train_classifier.py",
+        data="data/{dataset}/data.npz",
+    output:
+        model="models/classifier/{dataset}.keras",
+        metrics="results/classifier/{dataset}/metrics.json",
+    params:
+        settings=config["classifier"],
+    log:
+        "logs/train_classifier/{dataset}.log",
+    benchmark:
+        "benchmarks/train_classifier/{dataset}.tsv"
+    threads: 2
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

@@ -1,0 +1,10 @@
+rule fetch_data:
+    input:
+        script="scripts/fetch_data.py",
+    output:
+        npz="data/{dataset}/data.npz",
+        card="data/{dataset}/card.json",
+    log:
+        "logs/fetch_data/{dataset}.log",
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

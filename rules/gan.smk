@@ -1,0 +1,62 @@
+# Per-run rules: train -> generate -> score, one job per (dataset, variant, seed). `params:` hold
+# exactly the settings each command reads, so editing one variant reruns only its runs.
+
+
+rule train:
+    input:
+        script="scripts/train.py",
+        data="data/{dataset}/data.npz",
+        classifier="models/classifier/{dataset}.keras",
+    output:
+        generator=f"{RUN}/generator.keras",
+        log=f"{RUN}/train_log.csv",
+        status=f"{RUN}/train.json",
+    params:
+        variant=lambda w: config["variants"][w.variant],
+        budget=config["budget"],
+        latent_seed=config["eval"]["latent_seed"],
+        reference=config["eval"]["reference"],
+    log:
+        "logs/train/{dataset}/{variant}/seed{seed}.log",
+    benchmark:
+        "benchmarks/train/{dataset}/{variant}/seed{seed}.tsv"
+    threads: 2
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        " --seed {wildcards.seed} 2>&1 | tee {log}"
+
+
+rule generate:
+    input:
+        script="scripts/generate.py",
+        generator=f"{RUN}/generator.keras",
+    output:
+        samples=f"{RUN}/samples.npz",
+        grid=f"{RUN}/grid.png",
+    params:
+        samples=config["eval"]["samples"],
+        latent_seed=config["eval"]["latent_seed"],
+    log:
+        "logs/generate/{dataset}/{variant}/seed{seed}.log",
+    threads: 2
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        " --seed {wildcards.seed} 2>&1 | tee {log}"
+
+
+rule score:
+    input:
+        script="scripts/score.py",
+        samples=f"{RUN}/samples.npz",
+        data="data/{dataset}/data.npz",
+        classifier="models/classifier/{dataset}.keras",
+    output:
+        metrics=f"{RUN}/metrics.json",
+    params:
+        eval=config["eval"],
+    log:
+        "logs/score/{dataset}/{variant}/seed{seed}.log",
+    threads: 2
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} --samples {input.samples}"
+        " --out {output.metrics} 2>&1 | tee {log}"

@@ -1,0 +1,20 @@
+"""Sample a trained generator on the study's fixed latents: samples.npz and a 10x10 grid.png."""
+from ganbench import cli, paths
+from ganbench.config import load_params
+from ganbench.generate import load_generator, sample, save_grid
+from ganbench.io import save_npz
+from ganbench.runtime import configure
+
+
+def run() -> None:
+    args = cli.parser(__doc__, run=True).parse_args()
+    params = load_params(args.params)
+    configure(args.seed)
+    out = paths.run_dir(args.dataset, args.variant, args.seed)
+    x = sample(load_generator(out / "generator.keras"), params["eval"]["samples"], params["eval"]["latent_seed"])
+    save_npz(out / "samples.npz", x=x)
+    save_grid(x, out / "grid.png", f"{args.dataset} / {args.variant} / seed {args.seed}")
+
+
+if __name__ == "__main__":
+    cli.main(run)

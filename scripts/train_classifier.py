@@ -1,0 +1,31 @@
+"""Train the LeNet reference classifier of one dataset; write the model and its test accuracy."""
+import time
+
+from ganbench import cli, paths
+from ganbench.classifier import evaluate, train_classifier, weights_sha256
+from ganbench.config import load_params
+from ganbench.data import load_split
+from ganbench.io import atomic_path, write_json
+from ganbench.runtime import configure
+
+
+def run() -> None:
+    args = cli.parser(__doc__).parse_args()
+    params = load_params(args.params)
+    settings = params["classifier"]
+    configure(settings["seed"])
+    x_train, y_train = load_split(paths.data_npz(args.dataset), "train", settings["train_samples"])
+    x_test, y_test = load_split(paths.data_npz(args.dataset), "test")
+    started = time.perf_counter()
+    model = train_classifier(x_train, y_train, settings["epochs"], settings["batch"], settings["lr"],
+                             settings["seed"])
+    seconds = time.perf_counter() - started
+    with atomic_path(paths.classifier_model(args.dataset)) as tmp:
+        model.save(tmp)
+    write_json(paths.classifier_metrics(args.dataset), {
+        "dataset": args.dataset, **evaluate(model, x_test, y_test), "train_samples": len(x_train),
+        "train_seconds": round(seconds, 2), "classifier_sha256": weights_sha256(model), "settings": settings})
+
+
+if __name__ == "__main__":
+    cli.main(run)

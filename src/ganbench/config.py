@@ -1,0 +1,47 @@
+"""Load and validate params.yaml: the single source of truth for a study.
+
+Every stage reads its settings through `load_params`, so a bad value fails before any work starts,
+with a one-line error that names the file and the offending key.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "params.schema.yaml"
+DEFAULT_PARAMS = "params.yaml"
+
+
+class ConfigError(ValueError):
+    """A params file is unreadable or invalid; the message is one line naming file and key."""
+
+
+def _key_path(error: jsonschema.ValidationError) -> str:
+    return ".".join(str(p) for p in error.absolute_path) or "<top level>"
+
+
+def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
+    """Read and schema-validate a params file; raise ConfigError naming the first bad key."""
+    path = Path(path)
+    try:
+        params = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        reason = " ".join(str(exc).split())
+        raise ConfigError(f"{path}: cannot read params: {reason}") from None
+    schema = yaml.safe_load(SCHEMA_PATH.read_text())
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(params))
+    if error is not None:
+        raise ConfigError(f"{path}: {_key_path(error)}: {' '.join(error.message.split())}")
+    return params
+
+
+def variant(params: dict, name: str, path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
+    """The settings of one variant; an unknown name lists the known ones."""
+    try:
+        return params["variants"][name]
+    except KeyError:
+        known = ", ".join(sorted(params["variants"]))
+        raise ConfigError(f"{path}: variants.{name}: no such variant; known: {known}") from None

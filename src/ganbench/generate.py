@@ -1,0 +1,44 @@
+"""Sample a trained generator on fixed latents and draw the 10x10 grid a person looks at first."""
+from __future__ import annotations
+
+import os
+
+import keras
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ganbench.io import atomic_path  # noqa: E402
+from ganbench.train import fixed_latents  # noqa: E402
+
+
+def load_generator(path: str | os.PathLike) -> keras.Model:
+    """Load a saved generator; a missing or unreadable file is a one-line error naming it."""
+    try:
+        return keras.models.load_model(path, compile=False)
+    except Exception as exc:  # Keras raises several types for missing/corrupt archives
+        raise OSError(f"{path}: cannot load generator: {' '.join(str(exc).split())[:200]}") from None
+
+
+def sample(generator: keras.Model, n: int, latent_seed: int) -> np.ndarray:
+    """(n, 28, 28, 1) float32 images in [-1, 1] from the study's fixed latents."""
+    latent_dim = generator.inputs[0].shape[-1]
+    return generator.predict(fixed_latents(n, latent_dim, latent_seed), batch_size=500, verbose=0).astype(np.float32)
+
+
+def save_grid(images: np.ndarray, path: str | os.PathLike, title: str, rows: int = 10) -> None:
+    """Tile the first rows*rows images (N, 28, 28, 1) in [-1, 1] into one PNG, atomically."""
+    n = rows * rows
+    tiles = (np.clip(images[:n, ..., 0], -1, 1) + 1) / 2
+    tiles = np.pad(tiles, ((0, n - len(tiles)), (1, 1), (1, 1)), constant_values=1.0)
+    grid = tiles.reshape(rows, rows, 30, 30).transpose(0, 2, 1, 3).reshape(rows * 30, rows * 30)
+    fig, ax = plt.subplots(figsize=(6, 6.4), dpi=100)
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png")
+    plt.close(fig)
