@@ -1,6 +1,7 @@
 rule train_classifier:
     input:
         script="scripts/train_classifier.py",
+        code="src/ganbench/classifier.py",
         data="data/{dataset}/data.npz",
     output:
         model="models/classifier/{dataset}.keras",

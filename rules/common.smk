@@ -1,4 +1,6 @@
 # Names the rules share: the study grid from params.yaml and the per-run directory pattern.
+from pathlib import Path
+
 DATASETS = config["datasets"]
 VARIANTS = list(config["variants"])
 SEEDS = config["seeds"]
@@ -14,3 +16,15 @@ wildcard_constraints:
 def runs_of(dataset, filename):
     """Every run's `filename` for one dataset (inputs of the per-dataset plot stage)."""
     return expand(f"{RUN}/{filename}", dataset=dataset, variant=VARIANTS, seed=SEEDS)
+
+
+def code(*modules):
+    """Library files a stage's outputs depend on (a package directory means all .py files in it).
+
+    dvc.yaml lists the same modules as deps, so a code change reruns the same stages in both.
+    """
+    files = []
+    for module in modules:
+        path = Path("src/ganbench") / module
+        files += sorted(str(p) for p in path.glob("*.py")) if path.is_dir() else [str(path)]
+    return files

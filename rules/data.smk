@@ -1,6 +1,7 @@
 rule fetch_data:
     input:
         script="scripts/fetch_data.py",
+        code="src/ganbench/data.py",
     output:
         npz="data/{dataset}/data.npz",
         card="data/{dataset}/card.json",

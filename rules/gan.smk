@@ -5,6 +5,7 @@
 rule train:
     input:
         script="scripts/train.py",
+        code=code("train.py", "gan.py", "losses.py", "metrics.py", "models"),
         data="data/{dataset}/data.npz",
         classifier="models/classifier/{dataset}.keras",
     output:
@@ -29,6 +30,7 @@ rule train:
 rule generate:
     input:
         script="scripts/generate.py",
+        code="src/ganbench/generate.py",
         generator=f"{RUN}/generator.keras",
     output:
         samples=f"{RUN}/samples.npz",
@@ -47,6 +49,7 @@ rule generate:
 rule score:
     input:
         script="scripts/score.py",
+        code=code("scoring.py", "metrics.py"),
         samples=f"{RUN}/samples.npz",
         data="data/{dataset}/data.npz",
         classifier="models/classifier/{dataset}.keras",

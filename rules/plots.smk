@@ -1,6 +1,7 @@
 rule plot:
     input:
         script="scripts/plot.py",
+        code="src/ganbench/plots.py",
         train_logs=lambda w: runs_of(w.dataset, "train_log.csv"),
         metrics=lambda w: runs_of(w.dataset, "metrics.json"),
     output:

@@ -24,8 +24,7 @@ def run() -> None:
         gan.generator.save(tmp)
     with atomic_path(out / "train_log.csv") as tmp:
         train_log.to_csv(tmp, index=False)
-    write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed,
-                                    **status, "settings": settings, "budget": budget})
+    write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed, **status})
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def run() -> None:
         model.save(tmp)
     write_json(paths.classifier_metrics(args.dataset), {
         "dataset": args.dataset, **evaluate(model, x_test, y_test), "train_samples": len(x_train),
-        "train_seconds": round(seconds, 2), "classifier_sha256": weights_sha256(model), "settings": settings})
+        "train_seconds": round(seconds, 2), "classifier_sha256": weights_sha256(model)})
 
 
 if __name__ == "__main__":

@@ -14,15 +14,10 @@ from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path, read_json  # noqa: E402
 
 
-def cells(params: dict) -> list[tuple[str, str, int]]:
-    """Every (dataset, variant, seed) of the study, in params order."""
-    return [(d, v, s) for d in params["datasets"] for v in params["variants"] for s in params["seeds"]]
-
-
-def collect(params: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train logs (one row per eval point) and final metrics (one row per run) of every cell."""
+def collect(params: dict, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train logs (one row per eval point) and final metrics (one row per run) of one dataset's runs."""
     logs, scores = [], []
-    for dataset, variant, seed in cells(params):
+    for variant, seed in ((v, s) for v in params["variants"] for s in params["seeds"]):
         run = paths.run_dir(dataset, variant, seed)
         key = {"dataset": dataset, "variant": variant, "seed": seed}
         logs.append(pd.read_csv(run / "train_log.csv").assign(**key))
@@ -38,27 +33,28 @@ def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
 
 
 def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike) -> None:
-    """FID (classifier features, log scale) against training seconds: one panel per dataset."""
-    grid = sns.relplot(data=logs, x="seconds", y="fid", hue="variant", style="variant", col="dataset",
-                       kind="line", markers=True, dashes=False, errorbar=("pi", 100),
-                       facet_kws={"sharey": False}, height=3.6, aspect=1.2)
+    """FID (classifier features, log scale) against training seconds, one line per variant.
+
+    The band spans the seeds (min to max) when there are several.
+    """
+    grid = sns.relplot(data=logs, x="seconds", y="fid", hue="variant", style="variant", kind="line",
+                       markers=True, dashes=False, errorbar=("pi", 100), height=4, aspect=1.4)
     grid.set(yscale="log")
     grid.set_axis_labels("training time [s] (evaluation excluded)", "FID in classifier features (lower is better)")
-    grid.set_titles("{col_name}")
-    grid.figure.suptitle("Time to quality", y=1.03)
+    grid.figure.suptitle(f"{logs['dataset'].iloc[0]}: time to quality", y=1.03)
     _save(grid.figure, path)
 
 
 def plot_scores(scores: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Final FID and classifier score per variant, one point per seed, side by side per dataset."""
+    """Final FID and classifier score per variant of one dataset, one point per seed."""
     long = scores.melt(id_vars=["dataset", "variant", "seed"], value_vars=["fid", "classifier_score"],
                        var_name="metric", value_name="value")
     titles = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)"}
     long["metric"] = long["metric"].map(titles)
-    grid = sns.catplot(data=long, x="value", y="variant", hue="dataset", col="metric", kind="strip",
+    grid = sns.catplot(data=long, x="value", y="variant", hue="seed", col="metric", kind="strip",
                        sharex=False, height=max(2.4, 0.5 * scores["variant"].nunique() + 1.5), aspect=1.5,
                        size=8, jitter=False)
     grid.set_titles("{col_name}")
     grid.set_axis_labels("", "")
-    grid.figure.suptitle("Final sample quality", y=1.04)
+    grid.figure.suptitle(f"{scores['dataset'].iloc[0]}: final sample quality", y=1.04)
     _save(grid.figure, path)

@@ -1,0 +1,96 @@
+"""The whole pipeline on the smoke profile (real data subsets), through Snakemake and through DVC.
+
+Runs in a temporary copy of the repository, so the real one keeps its results. Slow (minutes):
+select or skip it with `-m e2e` / `-m "not e2e"`.
+"""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def sh(cwd: Path, *cmd: str) -> str:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+def dvc_json(cwd: Path, *args: str) -> dict:
+    return json.loads(sh(cwd, "dvc", *args, "--json"))
+
+
+def edit_params(cwd: Path, edit) -> None:
+    params = yaml.safe_load((cwd / "params.yaml").read_text())
+    edit(params)
+    (cwd / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory) -> Path:
+    """A git + DVC repo holding the project's files (tracked and new), on the smoke profile."""
+    root = tmp_path_factory.mktemp("ganbench")
+    files = sh(REPO, "git", "ls-files", "--cached", "--others", "--exclude-standard").split("\n")
+    for name in filter(None, files):
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    sh(root, "git", "init", "-q")
+    sh(root, sys.executable, "scripts/use_profile.py", "smoke")
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "smoke")
+    return root
+
+
+def test_snakemake_runs_everything_and_leaves_dvc_clean(repo_copy):
+    sh(repo_copy, "snakemake", "--cores", "2")
+    run = repo_copy / "results/mnist/dcgan_ns/seed0"
+    for name in ("generator.keras", "train_log.csv", "samples.npz", "grid.png", "metrics.json"):
+        assert (run / name).stat().st_size > 0, name
+    for dataset in ("mnist", "fashion"):
+        assert (repo_copy / f"results/plots/{dataset}/time_to_quality.png").stat().st_size > 10_000
+        card = json.loads((repo_copy / f"data/{dataset}/card.json").read_text())
+        assert card["counts"]["train"] == 60000
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["fid"] > 0 and 1 <= metrics["classifier_score"] <= 10
+    assert metrics["protocol"]["samples"] == 500
+    assert dvc_json(repo_copy, "status") == {}
+    shown = dvc_json(repo_copy, "metrics", "show")
+    assert "fid" in json.dumps(shown) and "test_accuracy" in json.dumps(shown)
+
+
+def test_dvc_repro_reruns_only_what_a_param_edit_touched(repo_copy):
+    sh(repo_copy, "git", "add", "-A")
+    sh(repo_copy, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "results")
+    data_before = (repo_copy / "data/mnist/data.npz").stat().st_mtime_ns
+
+    edit_params(repo_copy, lambda p: p["classifier"].update(train_samples=3000))
+    stale = set(dvc_json(repo_copy, "status"))
+    assert "train_classifier@mnist" in stale and "score@fashion-dcgan_ns-0" in stale
+    assert not any(s.startswith("fetch_data") for s in stale)
+    sh(repo_copy, "dvc", "repro")
+    assert (repo_copy / "data/mnist/data.npz").stat().st_mtime_ns == data_before
+    assert dvc_json(repo_copy, "status") == {}
+    diff = dvc_json(repo_copy, "metrics", "diff")
+    changed = {f for f, m in diff.items() if any(v.get("diff") for v in m.values())}
+    assert "results/classifier/mnist/metrics.json" in changed
+    assert "results/mnist/dcgan_ns/seed0/metrics.json" in changed
+
+    edit_params(repo_copy, lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=0.001))
+    stale = set(dvc_json(repo_copy, "status"))
+    # only this variant's training cells (and the plots that list variants) are stale
+    assert stale == {"train@mnist-dcgan_ns-0", "train@fashion-dcgan_ns-0", "plot@mnist", "plot@fashion"}
+
+
+def test_after_dvc_repro_snakemake_is_brought_in_step(repo_copy):
+    sh(repo_copy, "git", "checkout", "params.yaml")
+    assert dvc_json(repo_copy, "status") == {}
+    sh(repo_copy, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
+    dry_run = subprocess.run(["snakemake", "--cores", "1", "--dry-run"], cwd=repo_copy, capture_output=True, text=True)
+    assert "Nothing to be done" in dry_run.stdout + dry_run.stderr

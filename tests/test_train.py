@@ -1,0 +1,70 @@
+"""Trainer on tiny synthetic data: eval log rows, determinism, and resume after a kill."""
+import keras
+import numpy as np
+import pytest
+
+from ganbench.classifier import build_lenet
+from ganbench.train import train_gan
+
+VARIANT = {"arch": "dcgan", "loss": "non_saturating", "latent_dim": 8, "width": 0.125, "batch": 8,
+           "g_opt": {"name": "adam", "lr": 2e-4, "beta_1": 0.5}, "d_opt": {"name": "adam", "lr": 2e-4}}
+BUDGET = {"steps": 4, "eval_every": 2, "eval_samples": 16, "train_samples": None}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
+    keras.utils.set_random_seed(0)
+    return x, x[:32], build_lenet()
+
+
+def train(data, state_dir, seed=0):
+    keras.utils.set_random_seed(seed)
+    x, x_ref, classifier = data
+    return train_gan(x, x_ref, classifier, VARIANT, BUDGET, seed, latent_seed=1, state_dir=state_dir)
+
+
+def test_log_has_one_row_per_eval_point_and_status(data, tmp_path):
+    _, log, status = train(data, tmp_path / "state")
+    assert list(log["step"]) == [2, 4]
+    assert {"seconds", "fid", "d_loss", "g_loss"} <= set(log.columns)
+    assert log["seconds"].is_monotonic_increasing and np.isfinite(log["fid"]).all()
+    assert status["steps_done"] == 4 and not status["diverged"]
+    assert not (tmp_path / "state" / "backup").exists()  # Keras removes the backup after a full run
+
+
+def test_same_seed_same_weights(data, tmp_path):
+    a, log_a, _ = train(data, tmp_path / "a")
+    b, log_b, _ = train(data, tmp_path / "b")
+    for wa, wb in zip(a.generator.get_weights(), b.generator.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    np.testing.assert_array_equal(log_a["fid"], log_b["fid"])
+
+
+def test_killed_run_resumes_from_its_last_checkpoint(data, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    original = keras.callbacks.CSVLogger.on_epoch_end
+
+    def crash_after_first_eval(self, epoch, logs=None):
+        original(self, epoch, logs)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", crash_after_first_eval)
+    with pytest.raises(RuntimeError, match="killed"):
+        train(data, state)
+    assert (state / "backup").exists()
+    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", original)
+
+    _, log, status = train(data, state)
+    assert list(log["step"]) == [2, 4]  # step 2 kept from the killed run, step 4 trained after resume
+    assert status["steps_done"] == 4
+
+
+def test_changed_settings_start_fresh(data, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    (state / "backup").mkdir(parents=True)
+    (state / "fingerprint.json").write_text('{"fingerprint": "other settings"}')
+    (state / "train_log.csv").write_text("epoch,step,seconds\n0,2,99.0\n")
+    _, log, _ = train(data, state)
+    assert list(log["step"]) == [2, 4] and log["seconds"].iloc[0] < 99
