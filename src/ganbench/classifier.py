@@ -73,8 +73,17 @@ def load_classifier(path: str | os.PathLike) -> keras.Model:
         raise OSError(f"{path}: cannot load classifier: {' '.join(str(exc).split())[:200]}") from None
 
 
-def embed(model: keras.Model, x: np.ndarray, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """Features (N, 500) from FEATURE_LAYER and class probabilities (N, 10) for images (N,28,28,1)."""
-    two_headed = keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
-    features, probs = two_headed.predict(x, batch_size=batch, verbose=0)
-    return features.astype(np.float64), probs.astype(np.float64)
+class Embedder:
+    """The classifier seen by the metrics: images (N,28,28,1) -> features (N,500), probs (N,10).
+
+    Built once per classifier so that repeated calls (every eval point) reuse one traced graph.
+    """
+
+    def __init__(self, classifier: keras.Model):
+        self.classifier = classifier
+        self._two_headed = keras.Model(classifier.inputs,
+                                       [classifier.get_layer(FEATURE_LAYER).output, classifier.outputs[0]])
+
+    def __call__(self, x: np.ndarray, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+        features, probs = self._two_headed.predict(x, batch_size=batch, verbose=0)
+        return features.astype(np.float64), probs.astype(np.float64)

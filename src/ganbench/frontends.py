@@ -44,8 +44,9 @@ def parse_dry_run(report: str) -> list[Job]:
         elif fields is not None and (m := re.match(r"^    (input|output): (.*)$", line)):
             fields[m[1]] = frozenset(p.strip() for p in m[2].split(","))
         elif fields is not None and line.startswith("Shell command: "):
-            jobs.append(Job(normalize_cmd(line.removeprefix("Shell command: ")),
-                            fields.get("input", frozenset()), fields.get("output", frozenset())))
+            if line != "Shell command: None":  # a rule without a shell (e.g. `all`)
+                jobs.append(Job(normalize_cmd(line.removeprefix("Shell command: ")),
+                                fields.get("input", frozenset()), fields.get("output", frozenset())))
             fields = None
     return jobs
 

@@ -32,6 +32,7 @@ class GAN(keras.Model):
         # Built now so that BackupAndRestore can load optimizer state before the first step.
         d_optimizer.build(self.discriminator.trainable_variables)
         g_optimizer.build(self.generator.trainable_variables)
+        self.built = True  # both networks are built from their Input layers
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:

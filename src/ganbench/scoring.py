@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ganbench import metrics
-from ganbench.classifier import FEATURE_LAYER, embed, weights_sha256
+from ganbench.classifier import FEATURE_LAYER, Embedder, weights_sha256
 from ganbench.data import to_model_range
 
 
@@ -39,8 +39,9 @@ def score(x: np.ndarray, x_ref: np.ndarray, classifier, eval_params: dict, label
                 "kid_subset_size": eval_params["kid_subset_size"], "knn_k": eval_params["knn_k"]}
     if not finite.all():
         return {"diverged": True, "non_finite_samples": int((~finite).sum()), "protocol": protocol}
-    feats, probs = embed(classifier, x)
-    ref_feats, _ = embed(classifier, x_ref)
+    embed = Embedder(classifier)
+    feats, probs = embed(x)
+    ref_feats, _ = embed(x_ref)
     kid_mean, kid_std = metrics.kid(feats, ref_feats, subsets=eval_params["kid_subsets"],
                                     subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
     result = {"diverged": False, "classifier_score": metrics.classifier_score(probs),

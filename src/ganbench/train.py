@@ -23,7 +23,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ganbench import metrics
-from ganbench.classifier import embed
+from ganbench.classifier import Embedder
 from ganbench.gan import GAN
 from ganbench.losses import get_loss
 from ganbench.models import get_architecture
@@ -66,10 +66,10 @@ class QualityLog(keras.callbacks.Callback):
     the rows form a time-to-quality curve. Must precede CSVLogger in the callback list.
     """
 
-    def __init__(self, classifier: keras.Model, latents: np.ndarray, ref_stats: tuple, steps_per_epoch: int,
+    def __init__(self, embed: Embedder, latents: np.ndarray, ref_stats: tuple, steps_per_epoch: int,
                  total_steps: int, seconds_before: float):
         super().__init__()
-        self.classifier, self.latents, self.ref_stats = classifier, latents, ref_stats
+        self.embed, self.latents, self.ref_stats = embed, latents, ref_stats
         self.steps_per_epoch, self.total_steps = steps_per_epoch, total_steps
         self.seconds = seconds_before
 
@@ -80,7 +80,7 @@ class QualityLog(keras.callbacks.Callback):
         self.seconds += time.perf_counter() - self._started
         step = (epoch + 1) * self.steps_per_epoch
         fake = self.model.generator.predict(self.latents, batch_size=500, verbose=0)
-        features, _ = embed(self.classifier, fake)
+        features, _ = self.embed(fake)
         fid = metrics.frechet_distance(*metrics.gaussian_stats(features), *self.ref_stats) \
             if np.all(np.isfinite(features)) else float("nan")
         logs.update(step=step, seconds=self.seconds, fid=fid)
@@ -123,12 +123,13 @@ def train_gan(x_train: np.ndarray, x_ref: np.ndarray, classifier: keras.Model, v
     gan = build_gan(variant, seed)
     steps_per_epoch = min(budget["eval_every"], budget["steps"])
     epochs = -(-budget["steps"] // steps_per_epoch)
-    ref_features, _ = embed(classifier, x_ref)
-    quality = QualityLog(classifier, fixed_latents(budget["eval_samples"], variant["latent_dim"], latent_seed),
+    embed = Embedder(classifier)
+    ref_features, _ = embed(x_ref)
+    quality = QualityLog(embed, fixed_latents(budget["eval_samples"], variant["latent_dim"], latent_seed),
                          metrics.gaussian_stats(ref_features), steps_per_epoch, epochs * steps_per_epoch,
                          seconds_before)
     history = gan.fit(
-        real_batches(x_train, variant["batch"], seed), epochs=epochs, steps_per_epoch=steps_per_epoch,
+        real_batches(x_train, variant["batch"], seed), epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False,
         verbose=1 if sys.stderr.isatty() else 2,
         callbacks=[
             keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True),
