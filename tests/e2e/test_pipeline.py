@@ -34,9 +34,9 @@ def edit_params(cwd: Path, edit) -> None:
 
 @pytest.fixture(scope="module")
 def repo_copy(tmp_path_factory) -> Path:
-    """A git + DVC repo holding the project's files (tracked and new), on the smoke profile."""
+    """A git + DVC repo holding the project's git-tracked files, on the smoke profile."""
     root = tmp_path_factory.mktemp("ganbench")
-    files = sh(REPO, "git", "ls-files", "--cached", "--others", "--exclude-standard").split("\n")
+    files = sh(REPO, "git", "ls-files", "--cached").split("\n")
     for name in filter(None, files):
         if (REPO / name).is_file():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -71,9 +71,8 @@ def test_dvc_repro_reruns_only_what_a_param_edit_touched(repo_copy):
     data_before = (repo_copy / "data/mnist/data.npz").stat().st_mtime_ns
 
     edit_params(repo_copy, lambda p: p["classifier"].update(train_samples=3000))
-    stale = set(dvc_json(repo_copy, "status"))
-    assert "train_classifier@mnist" in stale and "score@fashion-dcgan_ns-0" in stale
-    assert not any(s.startswith("fetch_data") for s in stale)
+    # dvc status names the stages whose own params changed; repro then runs everything downstream
+    assert set(dvc_json(repo_copy, "status")) == {"train_classifier@mnist", "train_classifier@fashion"}
     sh(repo_copy, "dvc", "repro")
     assert (repo_copy / "data/mnist/data.npz").stat().st_mtime_ns == data_before
     assert dvc_json(repo_copy, "status") == {}
