@@ -106,7 +106,7 @@ def commit_to_dvc(workdir: Path = Path(".")) -> list[str]:
         for stage in repo.index.stages:
             outs = [str(o.def_path) for o in stage.outs]
             if all((workdir / o).exists() for o in outs) and not pending.intersection(outs):
-                repo.commit(stage.addressing, force=True)
+                repo.commit(stage.addressing, force=True, relink=False)  # keep mtimes: Snakemake reads them
                 committed.append(stage.addressing)
     log.info("dvc: committed %d stage(s) that Snakemake has brought up to date", len(committed))
     return committed

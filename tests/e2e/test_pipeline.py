@@ -88,7 +88,7 @@ def test_dvc_repro_reruns_only_what_a_param_edit_touched(repo_copy):
 
 
 def test_after_dvc_repro_snakemake_is_brought_in_step(repo_copy):
-    sh(repo_copy, "git", "checkout", "params.yaml")
+    edit_params(repo_copy, lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=2.0e-4))  # undo the last edit
     assert dvc_json(repo_copy, "status") == {}
     sh(repo_copy, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
     dry_run = subprocess.run(["snakemake", "--cores", "1", "--dry-run"], cwd=repo_copy, capture_output=True, text=True)
