@@ -5,7 +5,7 @@
 rule train:
     input:
         script="scripts/train.py",
-        code=code("train.py", "gan.py", "losses.py", "metrics.py", "models"),
+        code=code("train.py", "gan.py", "losses.py", "metrics.py", "sampling.py", "config.py", "models"),
         data="data/{dataset}/data.npz",
         classifier="models/classifier/{dataset}.keras",
     output:
@@ -30,7 +30,7 @@ rule train:
 rule generate:
     input:
         script="scripts/generate.py",
-        code="src/ganbench/generate.py",
+        code=code("generate.py", "sampling.py"),
         generator=f"{RUN}/generator.keras",
     output:
         samples=f"{RUN}/samples.npz",

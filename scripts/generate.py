@@ -1,9 +1,11 @@
-"""Sample a trained generator on the study's fixed latents: samples.npz and a 10x10 grid.png."""
+"""Sample a trained generator on the study's fixed latents (and balanced labels if conditional):
+samples.npz and a 10x10 grid.png."""
 from ganbench import cli, paths
 from ganbench.config import load_params
-from ganbench.generate import load_generator, sample, save_grid
+from ganbench.generate import load_generator, save_grid
 from ganbench.io import save_npz
 from ganbench.runtime import configure
+from ganbench.sampling import sample
 
 
 def run() -> None:
@@ -11,8 +13,8 @@ def run() -> None:
     params = load_params(args.params)
     configure(args.seed)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
-    x = sample(load_generator(out / "generator.keras"), params["eval"]["samples"], params["eval"]["latent_seed"])
-    save_npz(out / "samples.npz", x=x)
+    x, y = sample(load_generator(out / "generator.keras"), params["eval"]["samples"], params["eval"]["latent_seed"])
+    save_npz(out / "samples.npz", x=x, **({} if y is None else {"y": y}))
     save_grid(x, out / "grid.png", f"{args.dataset} / {args.variant} / seed {args.seed}")
 
 

@@ -4,11 +4,13 @@ import numpy as np
 import pytest
 
 from ganbench.classifier import build_lenet
+from ganbench.config import VARIANT_DEFAULTS
 from ganbench.train import train_gan
 
-VARIANT = {"arch": "dcgan", "loss": "non_saturating", "latent_dim": 8, "width": 0.125, "batch": 8,
-           "g_opt": {"name": "adam", "lr": 2e-4, "beta_1": 0.5}, "d_opt": {"name": "adam", "lr": 2e-4}}
-BUDGET = {"steps": 4, "eval_every": 2, "eval_samples": 16, "train_samples": None}
+VARIANT = {**VARIANT_DEFAULTS, "arch": "dcgan", "loss": "non_saturating", "latent_dim": 8, "width": 0.125,
+           "batch": 8, "g_opt": {"name": "adam", "lr": 2e-4, "beta_1": 0.5}, "d_opt": {"name": "adam", "lr": 2e-4}}
+BUDGET = {"steps": 4, "eval_every": 2, "eval_samples": 16, "train_samples": None, "latent_seed": 1,
+          "collapse": {"max_class_share": 1.01, "patience": 1}}  # collapse check off: untrained classifier
 
 
 @pytest.fixture(scope="module")
@@ -16,13 +18,13 @@ def data():
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
     keras.utils.set_random_seed(0)
-    return x, x[:32], build_lenet()
+    return x, rng.integers(0, 10, 64), build_lenet()
 
 
-def train(data, state_dir, seed=0):
+def train(data, state_dir, seed=0, variant=VARIANT, budget=BUDGET):
     keras.utils.set_random_seed(seed)
-    x, x_ref, classifier = data
-    return train_gan(x, x_ref, classifier, VARIANT, BUDGET, seed, latent_seed=1, state_dir=state_dir)
+    x, y, classifier = data
+    return train_gan(x, y, x[:32], classifier, variant, budget, seed, state_dir=state_dir)
 
 
 def test_log_has_one_row_per_eval_point_and_status(data, tmp_path):
@@ -30,7 +32,7 @@ def test_log_has_one_row_per_eval_point_and_status(data, tmp_path):
     assert list(log["step"]) == [2, 4]
     assert {"seconds", "fid", "d_loss", "g_loss"} <= set(log.columns)
     assert log["seconds"].is_monotonic_increasing and np.isfinite(log["fid"]).all()
-    assert status["steps_done"] == 4 and not status["diverged"]
+    assert status["steps_done"] == 4 and not status["diverged"] and status["diverged_reason"] is None
     assert not (tmp_path / "state" / "backup").exists()  # Keras removes the backup after a full run
 
 
@@ -68,3 +70,17 @@ def test_changed_settings_start_fresh(data, tmp_path, monkeypatch):
     (state / "train_log.csv").write_text("epoch,step,seconds\n0,2,99.0\n")
     _, log, _ = train(data, state)
     assert list(log["step"]) == [2, 4] and log["seconds"].iloc[0] < 99
+
+
+def test_nan_ends_the_run_and_is_recorded_as_diverged(data, tmp_path):
+    variant = {**VARIANT, "g_opt": {"lr": 1e30}, "d_opt": {"lr": 1e30}}  # blows up within a step or two
+    _, _, status = train(data, tmp_path / "state", variant=variant, budget={**BUDGET, "steps": 40, "eval_every": 20})
+    assert status["diverged"] and status["diverged_reason"] == "nan"
+
+
+def test_collapse_into_one_class_ends_the_run(data, tmp_path):
+    # an untrained classifier puts (nearly) every image in one class: a stand-in for a collapsed G
+    budget = {**BUDGET, "steps": 10, "eval_every": 2, "collapse": {"max_class_share": 0.3, "patience": 2}}
+    _, log, status = train(data, tmp_path / "state", budget=budget)
+    assert status["diverged_reason"] == "mode_collapse"
+    assert list(log["step"]) == [2, 4, 6]  # eval 1 is exempt, evals 2 and 3 collapsed -> stop

@@ -38,10 +38,19 @@ def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
     return params
 
 
+VARIANT_DEFAULTS = {"d_steps": 1, "gp_weight": 0.0, "ema_decay": None}
+
+
 def variant(params: dict, name: str, path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
-    """The settings of one variant; an unknown name lists the known ones."""
+    """The settings of one variant with defaults filled in; an unknown name lists the known ones."""
     try:
-        return params["variants"][name]
+        settings = params["variants"][name]
     except KeyError:
         known = ", ".join(sorted(params["variants"]))
         raise ConfigError(f"{path}: variants.{name}: no such variant; known: {known}") from None
+    return {**VARIANT_DEFAULTS, **settings}
+
+
+def run_budget(params: dict, variant_settings: dict) -> dict:
+    """The shared budget (equal compute), overridden only where a variant says so explicitly."""
+    return {**params["budget"], **variant_settings.get("budget", {})}

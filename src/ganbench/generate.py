@@ -1,4 +1,4 @@
-"""Sample a trained generator on fixed latents and draw the 10x10 grid a person looks at first."""
+"""Load a trained generator and draw the 10x10 grid a person looks at first."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ganbench.io import atomic_path  # noqa: E402
-from ganbench.train import fixed_latents  # noqa: E402
 
 
 def load_generator(path: str | os.PathLike) -> keras.Model:
@@ -22,16 +21,13 @@ def load_generator(path: str | os.PathLike) -> keras.Model:
         raise OSError(f"{path}: cannot load generator: {' '.join(str(exc).split())[:200]}") from None
 
 
-def sample(generator: keras.Model, n: int, latent_seed: int) -> np.ndarray:
-    """(n, 28, 28, 1) float32 images in [-1, 1] from the study's fixed latents."""
-    latent_dim = generator.inputs[0].shape[-1]
-    return generator.predict(fixed_latents(n, latent_dim, latent_seed), batch_size=500, verbose=0).astype(np.float32)
-
-
 def save_grid(images: np.ndarray, path: str | os.PathLike, title: str, rows: int = 10) -> None:
-    """Tile the first rows*rows images (N, 28, 28, 1) in [-1, 1] into one PNG, atomically."""
+    """Tile the first rows*rows images (N, 28, 28, 1) in [-1, 1] into one PNG, atomically.
+
+    NaN pixels (a diverged run) are drawn mid-grey rather than failing the stage.
+    """
     n = rows * rows
-    tiles = (np.clip(images[:n, ..., 0], -1, 1) + 1) / 2
+    tiles = (np.clip(np.nan_to_num(images[:n, ..., 0]), -1, 1) + 1) / 2
     tiles = np.pad(tiles, ((0, n - len(tiles)), (1, 1), (1, 1)), constant_values=1.0)
     grid = tiles.reshape(rows, rows, 30, 30).transpose(0, 2, 1, 3).reshape(rows * 30, rows * 30)
     fig, ax = plt.subplots(figsize=(6, 6.4), dpi=100)

@@ -1,9 +1,9 @@
 """Train one GAN variant with `fit` and Keras callbacks: progress, CSV log, resume, NaN stop.
 
-Budget: `budget.steps` generator/discriminator updates, split into fit-epochs of
-`budget.eval_every` steps, so every epoch end is one evaluation point of the time-to-quality curve.
-Resumable state lives in `checkpoints/<dataset>/<variant>/seed<k>/` (never a declared output):
-  backup/          BackupAndRestore weights + optimizer + epoch (deleted by Keras when fit ends)
+Budget: `steps` generator updates, split into fit-epochs of `eval_every` steps, so every epoch end
+is one evaluation point of the time-to-quality curve. Resumable state lives in
+`checkpoints/<dataset>/<variant>/seed<k>/` (never a declared output):
+  backup/          BackupAndRestore weights + optimizers + epoch (deleted by Keras when fit ends)
   train_log.csv    CSVLogger rows so far (append mode, survives a kill)
   fingerprint.json the settings the state belongs to; a mismatch starts fresh
 """
@@ -27,6 +27,7 @@ from ganbench.classifier import Embedder
 from ganbench.gan import GAN
 from ganbench.losses import get_loss
 from ganbench.models import get_architecture
+from ganbench.sampling import NUM_CLASSES, sample
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ def build_gan(variant: dict, seed: int) -> GAN:
     """Registry lookup of architecture and loss, Adam optimizers from `g_opt` / `d_opt`."""
     arch = get_architecture(variant["arch"])
     gan = GAN(arch.generator(variant["latent_dim"], variant["width"]), arch.discriminator(variant["width"]),
-              variant["latent_dim"], seed)
+              variant["latent_dim"], seed, conditional=arch.conditional, num_classes=NUM_CLASSES,
+              d_steps=variant["d_steps"], gp_weight=variant["gp_weight"], ema_decay=variant["ema_decay"])
 
     def adam(opt: dict) -> keras.optimizers.Optimizer:
         return keras.optimizers.Adam(opt["lr"], beta_1=opt.get("beta_1", 0.9), beta_2=opt.get("beta_2", 0.999))
@@ -45,49 +47,56 @@ def build_gan(variant: dict, seed: int) -> GAN:
     return gan
 
 
-def real_batches(x: np.ndarray, batch: int, seed: int) -> tf.data.Dataset:
-    """Endless, seeded-shuffled batches (batch, 28, 28, 1) of real images in [-1, 1]."""
-    return (tf.data.Dataset.from_tensor_slices(x)
+def real_batches(x: np.ndarray, y: np.ndarray | None, batch: int, seed: int) -> tf.data.Dataset:
+    """Endless, seeded-shuffled batches of real images (batch, 28, 28, 1) [and labels (batch,)]."""
+    items = x if y is None else (x, y.astype(np.int32))
+    return (tf.data.Dataset.from_tensor_slices(items)
             .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
             .repeat()
             .batch(batch, drop_remainder=True)
             .prefetch(2))
 
 
-def fixed_latents(n: int, latent_dim: int, seed: int) -> np.ndarray:
-    """The same (n, latent_dim) standard-normal latents for every variant and every eval point."""
-    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)
-
-
 class QualityLog(keras.callbacks.Callback):
-    """Adds `step`, `seconds` (cumulative training time, eval excluded) and `fid` to each epoch's logs.
+    """Adds `step`, `seconds` (cumulative training time, eval excluded), `fid` and `top_class_share`
+    to each epoch's logs, and stops a run whose samples collapse into one predicted class.
 
     FID is measured in classifier features on fixed latents against the reference statistics, so
     the rows form a time-to-quality curve. Must precede CSVLogger in the callback list.
     """
 
-    def __init__(self, embed: Embedder, latents: np.ndarray, ref_stats: tuple, steps_per_epoch: int,
-                 total_steps: int, seconds_before: float):
+    def __init__(self, embed: Embedder, ref_stats: tuple, budget: dict, seconds_before: float):
         super().__init__()
-        self.embed, self.latents, self.ref_stats = embed, latents, ref_stats
-        self.steps_per_epoch, self.total_steps = steps_per_epoch, total_steps
+        self.embed, self.ref_stats, self.budget = embed, ref_stats, budget
         self.seconds = seconds_before
+        self.collapsed_evals, self.collapsed = 0, False
 
     def on_epoch_begin(self, epoch, logs=None):
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds += time.perf_counter() - self._started
-        step = (epoch + 1) * self.steps_per_epoch
-        fake = self.model.generator.predict(self.latents, batch_size=500, verbose=0)
-        features, _ = self.embed(fake)
-        fid = metrics.frechet_distance(*metrics.gaussian_stats(features), *self.ref_stats) \
-            if np.all(np.isfinite(features)) else float("nan")
-        logs.update(step=step, seconds=self.seconds, fid=fid)
+        step = (epoch + 1) * self.budget["eval_every"]
+        fake, _ = sample(self.model.sampler, self.budget["eval_samples"], self.budget["latent_seed"])
+        fid, top_share = float("nan"), float("nan")
+        if np.all(np.isfinite(fake)):
+            features, probs = self.embed(fake)
+            fid = metrics.frechet_distance(*metrics.gaussian_stats(features), *self.ref_stats)
+            top_share = float(np.bincount(probs.argmax(axis=1), minlength=NUM_CLASSES).max() / len(probs))
+        logs.update(step=step, seconds=self.seconds, fid=fid, top_class_share=top_share)
+        self._check_collapse(epoch, top_share)
         rate = step / self.seconds if self.seconds else float("nan")
-        log.info("step %d/%d  fid %.2f  d_loss %.3f  g_loss %.3f  %.1f steps/s  ETA %.0fs", step,
-                 self.total_steps, fid, logs.get("d_loss", float("nan")), logs.get("g_loss", float("nan")),
-                 rate, (self.total_steps - step) / rate if rate else float("nan"))
+        log.info("step %d/%d  fid %.2f  top class %.0f%%  %.1f steps/s  ETA %.0fs", step, self.budget["steps"],
+                 fid, 100 * top_share, rate, (self.budget["steps"] - step) / rate if rate else float("nan"))
+
+    def _check_collapse(self, epoch: int, top_share: float) -> None:
+        rule = self.budget["collapse"]
+        collapsed_now = epoch > 0 and top_share >= rule["max_class_share"]  # step-0-ish noise is one class
+        self.collapsed_evals = self.collapsed_evals + 1 if collapsed_now else 0
+        if self.collapsed_evals >= rule["patience"]:
+            log.warning("mode collapse: %.0f%% of samples in one class at %d eval points; stopping",
+                        100 * top_share, self.collapsed_evals)
+            self.collapsed = self.model.stop_training = True
 
 
 def _fingerprint(settings: dict) -> str:
@@ -110,38 +119,33 @@ def _prepare_state_dir(state_dir: Path, settings: dict) -> float:
     return float(rows["seconds"].iloc[-1]) if len(rows) else 0.0
 
 
-def train_gan(x_train: np.ndarray, x_ref: np.ndarray, classifier: keras.Model, variant: dict, budget: dict,
-              seed: int, latent_seed: int, state_dir: Path) -> tuple[GAN, pd.DataFrame, dict]:
-    """Train to `budget.steps` (resuming if state_dir holds matching state).
+def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, classifier: keras.Model, variant: dict,
+              budget: dict, seed: int, state_dir: Path) -> tuple[GAN, pd.DataFrame, dict]:
+    """Train to `budget["steps"]` (resuming if state_dir holds matching state).
 
-    Returns the model, the per-eval-point log (step, epoch, seconds, d_loss, g_loss, fid) and a
-    status dict (steps done, diverged flag, training seconds).
+    x_train (N, 28, 28, 1) in [-1, 1], y_train (N,) int; x_ref: real images for the FID reference;
+    budget also carries `latent_seed`. Returns the model, the per-eval-point log (step, epoch,
+    seconds, d_loss, g_loss, fid, top_class_share) and a status dict (steps, diverged and why).
     """
-    settings = {"variant": variant, "budget": budget, "seed": seed, "latent_seed": latent_seed,
-                "train_samples": len(x_train)}
+    settings = {"variant": variant, "budget": budget, "seed": seed, "train_samples": len(x_train)}
     seconds_before = _prepare_state_dir(state_dir, settings)
+    budget = {**budget, "eval_every": min(budget["eval_every"], budget["steps"])}
+    epochs = -(-budget["steps"] // budget["eval_every"])
+    budget["steps"] = epochs * budget["eval_every"]
     gan = build_gan(variant, seed)
-    steps_per_epoch = min(budget["eval_every"], budget["steps"])
-    epochs = -(-budget["steps"] // steps_per_epoch)
     embed = Embedder(classifier)
-    ref_features, _ = embed(x_ref)
-    quality = QualityLog(embed, fixed_latents(budget["eval_samples"], variant["latent_dim"], latent_seed),
-                         metrics.gaussian_stats(ref_features), steps_per_epoch, epochs * steps_per_epoch,
-                         seconds_before)
-    history = gan.fit(
-        real_batches(x_train, variant["batch"], seed), epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=False,
-        verbose=1 if sys.stderr.isatty() else 2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True),
-            keras.callbacks.TerminateOnNaN(),
-            quality,
-            keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True),
-        ])
+    backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
+    quality = QualityLog(embed, metrics.gaussian_stats(embed(x_ref)[0]), budget, seconds_before)
+    nan_stop = keras.callbacks.TerminateOnNaN()
+    gan.fit(real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed), epochs=epochs,
+            steps_per_epoch=budget["eval_every"], shuffle=False, verbose=1 if sys.stderr.isatty() else 2,
+            callbacks=[backup, nan_stop, quality, keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)])
     rows = pd.read_csv(state_dir / "train_log.csv").drop_duplicates("step", keep="last")
-    last = history.history
-    diverged = any(not np.isfinite(v[-1]) for k, v in last.items() if k in ("d_loss", "g_loss") and v)
-    status = {"steps_planned": int(epochs * steps_per_epoch), "steps_done": int(rows["step"].max()) if len(rows) else 0,
-              "train_seconds": float(quality.seconds), "diverged": bool(diverged),
+    weights_finite = all(np.isfinite(w).all() for w in gan.sampler.get_weights())
+    reason = "nan" if not weights_finite or not np.isfinite(rows[["d_loss", "g_loss"]].to_numpy()).all() \
+        else "mode_collapse" if quality.collapsed else None
+    status = {"steps_planned": budget["steps"], "steps_done": int(rows["step"].max()) if len(rows) else 0,
+              "train_seconds": float(quality.seconds), "diverged": reason is not None, "diverged_reason": reason,
               "generator_params": int(gan.generator.count_params()),
               "discriminator_params": int(gan.discriminator.count_params())}
     return gan, rows, status

@@ -5,16 +5,19 @@ from typing import Callable, NamedTuple
 
 import keras
 
-from ganbench.models import dcgan
+from ganbench.models import cdcgan, dcgan, mlp
 
 
 class Architecture(NamedTuple):
-    generator: Callable[..., keras.Model]       # (latent_dim, width) -> G: (B, latent) -> (B,28,28,1)
-    discriminator: Callable[..., keras.Model]   # (width) -> D: (B,28,28,1) -> (B,1) logits
+    generator: Callable[..., keras.Model]       # (latent_dim, width) -> G: z (B, latent) [, y (B,)] -> (B,28,28,1)
+    discriminator: Callable[..., keras.Model]   # (width) -> D: x (B,28,28,1) [, y (B,)] -> (B,1) logits
+    conditional: bool = False                   # G and D also take integer class labels
 
 
 ARCHITECTURES: dict[str, Architecture] = {
     "dcgan": Architecture(dcgan.build_generator, dcgan.build_discriminator),
+    "mlp": Architecture(mlp.build_generator, mlp.build_discriminator),
+    "cdcgan": Architecture(cdcgan.build_generator, cdcgan.build_discriminator, conditional=True),
 }
 
 
