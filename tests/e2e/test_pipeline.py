@@ -60,6 +60,8 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(repo_copy):
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["fid"] > 0 and 1 <= metrics["classifier_score"] <= 10
     assert metrics["protocol"]["samples"] == 500
+    conditional = json.loads((repo_copy / "results/fashion/cdcgan_ns/seed0/metrics.json").read_text())
+    assert 0 <= conditional["conditional_accuracy"] <= 1
     assert dvc_json(repo_copy, "status") == {}
     shown = dvc_json(repo_copy, "metrics", "show")
     assert "fid" in json.dumps(shown) and "test_accuracy" in json.dumps(shown)

@@ -1,0 +1,33 @@
+"""Benchmark: seconds per training step of every variant in a params file, at its own batch size.
+
+    OMP_NUM_THREADS=2 python scripts/bench_train_step.py [--params params.yaml] [--steps 20]
+
+Prints one row per variant and the projected training time of the study's budget per dataset x seed.
+"""
+from ganbench import cli
+from ganbench.config import load_params, run_budget, variant
+from ganbench.profile import train_step_seconds
+from ganbench.runtime import configure
+
+
+def run() -> None:
+    p = cli.parser(__doc__, dataset=False)
+    p.add_argument("--steps", type=int, default=20, help="timed steps per variant (after 5 warm-up steps)")
+    args = p.parse_args()
+    params = load_params(args.params)
+    configure(0)
+    total = 0.0
+    print(f"{'variant':<20} {'batch':>5} {'s/step':>8} {'img/s':>7} {'budget steps':>12} {'train min':>9}")
+    for name in params["variants"]:
+        settings = variant(params, name, args.params)
+        seconds = train_step_seconds(settings, steps=args.steps)
+        steps = run_budget(params, settings)["steps"]
+        total += seconds * steps
+        print(f"{name:<20} {settings['batch']:>5} {seconds:>8.3f} {settings['batch'] / seconds:>7.0f} "
+              f"{steps:>12} {seconds * steps / 60:>9.1f}")
+    print(f"projected training time per dataset x seed: {total / 60:.0f} min "
+          f"(x{len(params['datasets']) * len(params['seeds'])} runs: {total * len(params['datasets']) * len(params['seeds']) / 3600:.1f} h)")
+
+
+if __name__ == "__main__":
+    cli.main(run)
