@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ganbench.config import ConfigError, load_params, variant
+from ganbench.config import ConfigError, load_params, run_budget, variant
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -47,5 +47,27 @@ def test_unreadable_yaml_is_one_line(tmp_path):
 
 def test_unknown_variant_lists_known_ones():
     params = load_params(REPO / "profiles/smoke.yaml")
-    with pytest.raises(ConfigError, match="known: dcgan_ns"):
+    with pytest.raises(ConfigError, match="known: cdcgan_ns, dcgan_ns"):
         variant(params, "nope")
+
+
+def test_budget_is_shared_unless_a_variant_overrides_it():
+    params = load_params(REPO / "profiles/smoke.yaml")
+    settings = variant(params, "dcgan_ns")
+    assert run_budget(params, settings)["steps"] == params["budget"]["steps"]
+    override = {**settings, "budget": {"steps": 7}}
+    assert run_budget(params, override)["steps"] == 7
+    assert run_budget(params, override)["eval_every"] == params["budget"]["eval_every"]
+
+
+def test_budget_in_epochs_becomes_steps_at_the_variant_batch():
+    params = load_params(REPO / "profiles/full.yaml")
+    budget = run_budget(params, variant(params, "dcgan_ns"))
+    assert budget["steps"] == 7032 and "epochs" not in budget  # ceil(30 * 60000 / 256)
+    assert run_budget(params, {**variant(params, "dcgan_ns"), "budget": {"steps": 10}})["steps"] == 10
+
+
+def test_budget_needs_steps_or_epochs(tmp_path):
+    path = write_edited(tmp_path, lambda p: p["budget"].update(epochs=3))
+    with pytest.raises(ConfigError, match="budget"):
+        load_params(path)

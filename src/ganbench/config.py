@@ -5,6 +5,7 @@ with a one-line error that names the file and the offending key.
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import yaml
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "params.schema.yaml"
 DEFAULT_PARAMS = "params.yaml"
+FULL_TRAIN_SPLIT = 60000
 
 
 class ConfigError(ValueError):
@@ -52,5 +54,15 @@ def variant(params: dict, name: str, path: str | os.PathLike = DEFAULT_PARAMS) -
 
 
 def run_budget(params: dict, variant_settings: dict) -> dict:
-    """The shared budget (equal compute), overridden only where a variant says so explicitly."""
-    return {**params["budget"], **variant_settings.get("budget", {})}
+    """The shared budget (equal compute), overridden only where a variant says so explicitly.
+
+    A budget in `epochs` becomes steps = ceil(epochs * train_samples / batch) for this variant.
+    """
+    budget, override = dict(params["budget"]), variant_settings.get("budget", {})
+    if {"steps", "epochs"} & set(override):
+        budget.pop("steps", None), budget.pop("epochs", None)
+    budget.update(override)
+    if "epochs" in budget:
+        train_samples = budget["train_samples"] or FULL_TRAIN_SPLIT
+        budget["steps"] = math.ceil(budget.pop("epochs") * train_samples / variant_settings["batch"])
+    return budget
