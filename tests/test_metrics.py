@@ -252,6 +252,15 @@ def test_prdc_on_a_hand_made_2d_example():
     assert got == pytest.approx({"precision": 2 / 3, "recall": 1.0, "density": (3 + 0 + 1) / 3, "coverage": 3 / 4})
 
 
+def test_prdc_points_exactly_on_a_radius_are_outside():
+    # the reference uses strict '<'. Reals -2, 0, 2 and fakes 4, 6, 8 all have k=1 radius 2, and the
+    # only real-fake pair within 2 (2 and 4) is exactly 2 apart (small integers: distances are exact)
+    real, fake = np.array([[-2.0], [0.0], [2.0]]), np.array([[4.0], [6.0], [8.0]])
+    zeros = {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
+    assert reference_prdc(real, fake, k=1) == zeros
+    assert metrics.prdc(real, fake, k=1) == zeros
+
+
 def test_prdc_of_identical_sets_is_exactly_one():
     # every fake has a twin at distance 0: precision = recall = coverage = 1. Density: fake j lies
     # strictly inside the ball of its twin and of each real i having j among its k-1 nearest
@@ -283,6 +292,14 @@ def test_prdc_matches_the_reference_definitions_across_chunkings(monkeypatch, ch
     want = reference_prdc(real, fake, k=3)
     assert 0 < want["precision"] < 1 and 0 < want["coverage"] < 1  # a case that discriminates
     assert metrics.prdc(real, fake, k=3) == pytest.approx(want, abs=1e-12)
+
+
+def test_prdc_is_translation_invariant_even_far_from_the_origin():
+    # distances from |a|^2 + |b|^2 - 2 a.b cancel catastrophically at |a| ~ 1e6 unless centred first
+    rng = np.random.default_rng(13)
+    real, fake = rng.normal(size=(40, 5)) * 0.01, rng.normal(0.005, 0.01, size=(40, 5))
+    want = reference_prdc(real, fake, k=3)
+    assert metrics.prdc(real + 1e6, fake + 1e6, k=3) == pytest.approx(want, abs=1e-12)
 
 
 def test_prdc_rejects_a_k_without_enough_neighbours():
