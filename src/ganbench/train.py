@@ -119,6 +119,17 @@ def _prepare_state_dir(state_dir: Path, settings: dict) -> float:
     return float(rows["seconds"].iloc[-1]) if len(rows) else 0.0
 
 
+def _read_log(csv: Path) -> pd.DataFrame:
+    """CSVLogger rows, one per eval point (last write wins after a resume), step-first column order.
+
+    CSVLogger also writes empty `val_*` columns (there is no validation data); they are dropped.
+    """
+    rows = pd.read_csv(csv).drop_duplicates("step", keep="last")
+    first = ["step", "epoch", "seconds", "d_loss", "g_loss"]
+    rest = sorted(c for c in rows.columns if c not in first and not c.startswith("val_"))
+    return rows[first + rest].reset_index(drop=True)
+
+
 def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, classifier: keras.Model, variant: dict,
               budget: dict, seed: int, state_dir: Path) -> tuple[GAN, pd.DataFrame, dict]:
     """Train to `budget["steps"]` (resuming if state_dir holds matching state).
@@ -140,7 +151,7 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     gan.fit(real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed), epochs=epochs,
             steps_per_epoch=budget["eval_every"], shuffle=False, verbose=1 if sys.stderr.isatty() else 2,
             callbacks=[backup, nan_stop, quality, keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)])
-    rows = pd.read_csv(state_dir / "train_log.csv").drop_duplicates("step", keep="last")
+    rows = _read_log(state_dir / "train_log.csv")
     weights_finite = all(np.isfinite(w).all() for w in gan.sampler.get_weights())
     reason = "nan" if not weights_finite or not np.isfinite(rows[["d_loss", "g_loss"]].to_numpy()).all() \
         else "mode_collapse" if quality.collapsed else None
