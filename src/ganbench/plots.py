@@ -10,6 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
+sns.set_theme(style="whitegrid", context="notebook")
+
 from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path, read_json  # noqa: E402
 
