@@ -12,7 +12,7 @@ from ganbench.runtime import configure
 
 def run() -> None:
     p = cli.parser(__doc__, dataset=False)
-    p.add_argument("--steps", type=int, default=20, help="timed steps per variant (after 5 warm-up steps)")
+    p.add_argument("--steps", type=int, default=10, help="timed steps per repeat (best of 3, after 5 warm-up steps)")
     args = p.parse_args()
     params = load_params(args.params)
     configure(0)
