@@ -39,7 +39,7 @@ class GAN(keras.Model):
 
     def compile(self, d_optimizer: keras.optimizers.Optimizer, g_optimizer: keras.optimizers.Optimizer,
                 loss_fn: LossFn) -> None:
-        super().compile()
+        super().compile(optimizer=None)  # the two optimizers below do the work; no unused default
         self.d_optimizer, self.g_optimizer, self.loss_fn = d_optimizer, g_optimizer, loss_fn
         # Built now so that BackupAndRestore can load optimizer state before the first step.
         d_optimizer.build(self.discriminator.trainable_variables)
