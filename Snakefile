@@ -14,6 +14,7 @@ validate(config, "schemas/params.schema.yaml")
 include: "rules/common.smk"
 include: "rules/data.smk"
 include: "rules/classifier.smk"
+include: "rules/reference.smk"
 include: "rules/gan.smk"
 include: "rules/plots.smk"
 

@@ -11,7 +11,7 @@ rule train_classifier:
     log:
         "logs/train_classifier/{dataset}.log",
     benchmark:
-        "benchmarks/train_classifier/{dataset}.tsv"
+        "logs/benchmarks/train_classifier/{dataset}.tsv"
     threads: 2
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

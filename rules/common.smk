@@ -5,17 +5,19 @@ DATASETS = config["datasets"]
 VARIANTS = list(config["variants"])
 SEEDS = config["seeds"]
 RUN = "results/{dataset}/{variant}/seed{seed}"
+REAL = "real"  # the real-data reference row, scored like a variant (ganbench.reference.REAL_ROW)
+TRAINED = "|".join(VARIANTS)  # variant names that have a generator
 
 
 wildcard_constraints:
     dataset="|".join(DATASETS),
-    variant="|".join(VARIANTS),
+    variant="|".join(VARIANTS + [REAL]),
     seed=r"\d+",
 
 
-def runs_of(dataset, filename):
+def runs_of(dataset, filename, variants=VARIANTS):
     """Every run's `filename` for one dataset (inputs of the per-dataset plot stage)."""
-    return expand(f"{RUN}/{filename}", dataset=dataset, variant=VARIANTS, seed=SEEDS)
+    return expand(f"{RUN}/{filename}", dataset=dataset, variant=variants, seed=SEEDS)
 
 
 def code(*modules):

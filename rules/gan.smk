@@ -1,8 +1,11 @@
 # Per-run rules: train -> generate -> score, one job per (dataset, variant, seed). `params:` hold
-# exactly the settings each command reads, so editing one variant reruns only its runs.
+# exactly the settings each command reads, so editing one variant reruns only its runs. The score
+# rule also scores the real-data row (variant "real", rules/reference.smk makes its samples).
 
 
 rule train:
+    wildcard_constraints:
+        variant=TRAINED,
     input:
         script="scripts/train.py",
         code=code("train.py", "gan.py", "losses.py", "metrics.py", "sampling.py", "config.py", "models"),
@@ -20,7 +23,7 @@ rule train:
     log:
         "logs/train/{dataset}/{variant}/seed{seed}.log",
     benchmark:
-        "benchmarks/train/{dataset}/{variant}/seed{seed}.tsv"
+        "logs/benchmarks/train/{dataset}/{variant}/seed{seed}.tsv"
     threads: 2
     shell:
         "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
@@ -28,6 +31,8 @@ rule train:
 
 
 rule generate:
+    wildcard_constraints:
+        variant=TRAINED,
     input:
         script="scripts/generate.py",
         code=code("generate.py", "sampling.py"),
@@ -49,10 +54,11 @@ rule generate:
 rule score:
     input:
         script="scripts/score.py",
-        code=code("scoring.py", "metrics.py"),
+        code=code("scoring.py", "metrics.py", "reference.py"),
         samples=f"{RUN}/samples.npz",
         data="data/{dataset}/data.npz",
         classifier="models/classifier/{dataset}.keras",
+        reference="results/classifier/{dataset}/reference.npz",
     output:
         metrics=f"{RUN}/metrics.json",
     params:
@@ -62,4 +68,4 @@ rule score:
     threads: 2
     shell:
         "python {input.script} --dataset {wildcards.dataset} --samples {input.samples}"
-        " --out {output.metrics} 2>&1 | tee {log}"
+        " --out {output.metrics} --allow-nonfinite 2>&1 | tee {log}"

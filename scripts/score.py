@@ -1,35 +1,46 @@
-"""Score any sample set against a dataset's real reference split in the pipeline's classifier.
+"""Score any sample set against a dataset's reference split in the pipeline's classifier.
 
     python scripts/score.py --dataset mnist --samples X.npz --out metrics.json
 
 X.npz holds `x` (float32 in [-1,1], (N,28,28,1), or uint8 (N,28,28)) and optionally labels `y`.
+The embedded reference split is read from results/classifier/<dataset>/reference.npz when it
+matches the classifier and params, and computed on the fly otherwise.
 """
-import numpy as np
+import sys
+import time
 
 from ganbench import cli, paths
-from ganbench.classifier import load_classifier
+from ganbench.classifier import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
 from ganbench.io import write_json
+from ganbench.reference import cached_reference
 from ganbench.runtime import configure
-from ganbench.scoring import as_model_input, score
+from ganbench.scoring import read_samples, score
 
 
 def run() -> None:
     p = cli.parser(__doc__)
     p.add_argument("--samples", required=True, help=".npz with x (and optionally y)")
     p.add_argument("--out", required=True, help="metrics JSON to write")
+    p.add_argument("--allow-nonfinite", action="store_true",
+                   help="record a set with NaN/inf samples as diverged instead of failing (the pipeline does)")
     args = p.parse_args()
     eval_params = load_params(args.params)["eval"]
     configure(eval_params["latent_seed"])
-    try:
-        with np.load(args.samples, allow_pickle=False) as f:
-            x, y = as_model_input(f["x"], args.samples), (f["y"] if "y" in f else None)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ValueError(f"{args.samples}: cannot read samples: {exc}") from None
-    x_ref, _ = load_split(paths.data_npz(args.dataset), eval_params["reference"])
-    result = score(x, x_ref, load_classifier(paths.classifier_model(args.dataset)), eval_params, y)
-    write_json(args.out, {"dataset": args.dataset, "samples_file": args.samples, **result})
+    x, y = read_samples(args.samples, args.allow_nonfinite)
+    if len(x) != eval_params["samples"]:
+        print(f"warning: {args.samples}: {len(x)} samples, but eval.samples is {eval_params['samples']}; FID is "
+              "biased in N, so compare these metrics only with sets of the same size", file=sys.stderr)
+    classifier = load_classifier(paths.classifier_model(args.dataset))
+    embed = Embedder(classifier)
+    reference = cached_reference(paths.reference_npz(args.dataset), embed,
+                                 lambda split: load_split(paths.data_npz(args.dataset), split),
+                                 eval_params["reference"], eval_params["knn_k"], weights_sha256(classifier))
+    started = time.perf_counter()
+    result = score(x, reference, embed, eval_params, y)
+    print(f"scored {len(x)} samples in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    write_json(args.out, {"dataset": args.dataset, "samples_file": str(args.samples), **result})
 
 
 if __name__ == "__main__":

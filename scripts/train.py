@@ -4,7 +4,7 @@ from ganbench.classifier import load_classifier
 from ganbench.config import load_params, run_budget, variant
 from ganbench.data import load_split
 from ganbench.io import atomic_path, write_json
-from ganbench.runtime import configure
+from ganbench.runtime import configure, peak_rss_mb
 from ganbench.train import train_gan
 
 
@@ -25,7 +25,8 @@ def run() -> None:
     with atomic_path(out / "train_log.csv") as tmp:
         train_log.to_csv(tmp, index=False)
     write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed,
-                                    "ema": settings["ema_decay"] is not None, **status})
+                                    "ema": settings["ema_decay"] is not None, **status,
+                                    "peak_rss_mb": round(peak_rss_mb(), 1)})
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ def write_edited(tmp_path, edit) -> Path:
     (lambda p: p["budget"].pop("steps"), "budget"),
     (lambda p: p.update(datasets=["cifar"]), "datasets.0"),
     (lambda p: p["eval"].update(extra=1), "eval"),
+    (lambda p: p["variants"].update(real=p["variants"]["dcgan_ns"]), "variants"),  # reserved for the real row
 ])
 def test_bad_value_names_file_and_key_on_one_line(tmp_path, edit, key):
     path = write_edited(tmp_path, edit)

@@ -82,34 +82,38 @@ def test_frechet_distance_is_symmetric_for_general_covariances():
     assert metrics.frechet_distance(mu2, s2, mu1, s1) == pytest.approx(forward, rel=1e-9)
 
 
-def test_frechet_distance_rejects_a_large_imaginary_part():
-    # not a covariance: sqrtm(diag(-1, 1)) = diag(i, 1)
-    with pytest.raises(ValueError, match="imaginary"):
+def test_frechet_distance_rejects_matrices_that_are_not_covariances():
+    with pytest.raises(ValueError, match="negative eigenvalue"):
         metrics.frechet_distance(np.zeros(2), np.eye(2), np.zeros(2), np.diag([-1.0, 1.0]))
+    with pytest.raises(ValueError, match="not symmetric"):
+        metrics.frechet_distance(np.zeros(2), np.array([[1.0, 0.5], [0.0, 1.0]]), np.zeros(2), np.eye(2))
 
 
-def test_frechet_distance_retries_with_eps_on_the_diagonal_when_sqrtm_is_not_finite(monkeypatch):
-    calls = []
-    real_sqrtm = linalg.sqrtm
-
-    def flaky_sqrtm(m, *args, **kwargs):
-        calls.append(m.copy())
-        return np.full_like(m, np.nan) if len(calls) == 1 else real_sqrtm(m)
-
-    monkeypatch.setattr(metrics.linalg, "sqrtm", flaky_sqrtm)
-    s1, s2 = np.diag([1.0, 4.0]), np.diag([4.0, 9.0])
-    got = metrics.frechet_distance(np.zeros(2), s1, np.zeros(2), s2)
-    offset = np.eye(2) * metrics.SQRTM_EPS
-    assert len(calls) == 2
-    np.testing.assert_allclose(calls[1], (s1 + offset) @ (s2 + offset))
-    assert got == pytest.approx(1.0 + 1.0, abs=1e-5)
+def scipy_fid(a, b):
+    """Independent float64 reference: the pytorch-fid formula with scipy.linalg.sqrtm."""
+    mu1, mu2 = a.mean(0), b.mean(0)
+    s1, s2 = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = linalg.sqrtm(s1 @ s2).real
+    return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean))
 
 
-def test_frechet_distance_clips_rounding_below_zero(monkeypatch):
-    real_sqrtm = linalg.sqrtm
-    monkeypatch.setattr(metrics.linalg, "sqrtm", lambda m, *a, **k: real_sqrtm(m) * (1 + 1e-10))
-    s = np.diag([1.0, 2.0])  # true distance 0; the perturbed sqrtm makes the raw value ~ -6e-10
-    assert metrics.frechet_distance(np.zeros(2), s, np.zeros(2), s) == 0.0
+@pytest.mark.parametrize("dim", [2, 16, 64])
+def test_fid_agrees_with_scipy_sqrtm_on_random_gaussian_features(dim):
+    rng = np.random.default_rng(dim)
+    a = rng.normal(size=(400, dim))
+    b = rng.normal(0.3, 1.0, size=(300, dim)) @ rng.normal(size=(dim, dim)) / np.sqrt(dim)
+    assert metrics.fid(a, b) == pytest.approx(scipy_fid(a, b), rel=1e-6)
+
+
+def test_fid_of_a_set_with_itself_is_zero():
+    feats = np.random.default_rng(11).normal(size=(500, 32))
+    assert metrics.fid(feats, feats) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_frechet_distance_is_finite_for_singular_covariances_without_an_epsilon():
+    # a dead feature (zero variance) in one set: S1 S2 is singular, sqrtm of it ill-conditioned
+    s1, s2 = np.diag([1.0, 4.0, 0.0]), np.diag([4.0, 9.0, 1.0])
+    assert metrics.frechet_distance(np.zeros(3), s1, np.zeros(3), s2) == pytest.approx(1.0 + 1.0 + 1.0)
 
 
 def test_fid_of_samples_approaches_the_analytic_value():
@@ -155,17 +159,34 @@ def test_kid_matches_brute_force_on_one_full_subset():
     assert mean == pytest.approx(brute_force_mmd2(x, y), rel=1e-10) and std == 0.0
 
 
-def test_kid_subsets_are_drawn_with_default_rng_without_replacement():
-    rng = np.random.default_rng(10)
-    x, y = rng.normal(size=(9, 3)), rng.normal(0.5, size=(8, 3))
-    draw = np.random.default_rng(5)
+def test_kid_subsets_are_disjoint_blocks_of_permutations():
+    blocks = metrics.kid_subset_indices(10, 3, 5, np.random.default_rng(0))
+    assert [len(b) for b in blocks] == [3] * 5
+    first, second = np.concatenate(blocks[:3]), np.concatenate(blocks[3:])
+    assert len(set(first)) == 9 and len(set(second)) == 6  # disjoint within a permutation
+
+
+def independent_kid(x, y, subsets, size, seed):
+    """KID from the documented recipe, with the textbook kernel sums of Binkowski et al. eq. 3."""
+    rng_a, rng_b = np.random.default_rng(seed).spawn(2)
     values = []
-    for _ in range(4):
-        ia, ib = draw.choice(9, 5, replace=False), draw.choice(8, 5, replace=False)
-        values.append(brute_force_mmd2(x[ia], y[ib]))
-    mean, std = metrics.kid(x, y, subsets=4, subset_size=5, seed=5)
-    assert mean == pytest.approx(np.mean(values), rel=1e-10)
-    assert std == pytest.approx(np.std(values), rel=1e-8) and std > 0
+    for ia, ib in zip(metrics.kid_subset_indices(len(x), size, subsets, rng_a),
+                      metrics.kid_subset_indices(len(y), size, subsets, rng_b)):
+        xs, ys = x[ia], y[ib]
+        kxx, kyy, kxy = ((u @ v.T / x.shape[1] + 1) ** 3 for u, v in ((xs, xs), (ys, ys), (xs, ys)))
+        m = size
+        values.append((kxx.sum() - np.diag(kxx).sum()) / (m * (m - 1))
+                      + (kyy.sum() - np.diag(kyy).sum()) / (m * (m - 1)) - 2 * kxy.mean())
+    return np.mean(values), np.std(values)
+
+
+def test_kid_agrees_with_an_independent_float64_computation_on_random_gaussian_features():
+    rng = np.random.default_rng(12)
+    x, y = rng.normal(size=(600, 20)), rng.normal(0.2, 1.1, size=(500, 20))
+    mean, std = metrics.kid(x, y, subsets=7, subset_size=150, seed=3)
+    want_mean, want_std = independent_kid(x, y, 7, 150, 3)
+    assert mean == pytest.approx(want_mean, rel=1e-6) and std == pytest.approx(want_std, rel=1e-6)
+    assert mean > 3 * std / np.sqrt(7)  # a real difference, not noise around 0
 
 
 def test_kid_is_near_zero_for_one_distribution_and_seeded():
@@ -313,3 +334,12 @@ def test_conditional_accuracy():
     assert metrics.conditional_accuracy(one_hot([1, 2, 3, 3]), np.array([1, 2, 3, 0])) == 0.75
     with pytest.raises(ValueError):
         metrics.conditional_accuracy(one_hot([1, 2, 3, 3]), np.array([1, 2, 3]))
+
+
+def test_prdc_with_cached_real_radii_equals_computing_them():
+    rng = np.random.default_rng(13)
+    real, fake = rng.normal(size=(200, 8)), rng.normal(0.2, 1.1, size=(150, 8))
+    radii = metrics.knn_sq_radii(real, 3, real.mean(axis=0))
+    assert metrics.prdc(real, fake, k=3, real_sq_radii=radii) == metrics.prdc(real, fake, k=3)
+    with pytest.raises(ValueError, match="real_sq_radii shape"):
+        metrics.prdc(real, fake, k=3, real_sq_radii=radii[:-1])

@@ -63,6 +63,25 @@ def test_killed_run_resumes_from_its_last_checkpoint(data, tmp_path, monkeypatch
     assert status["steps_done"] == 4
 
 
+def test_a_corrupted_checkpoint_restarts_from_zero_instead_of_crashing(data, tmp_path, monkeypatch, caplog):
+    state = tmp_path / "state"
+    original = keras.callbacks.CSVLogger.on_epoch_end
+
+    def crash_after_first_eval(self, epoch, logs=None):
+        original(self, epoch, logs)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", crash_after_first_eval)
+    with pytest.raises(RuntimeError, match="killed"):
+        train(data, state)
+    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", original)
+    for weights in (state / "backup").rglob("*.weights.h5"):
+        weights.write_bytes(weights.read_bytes()[:100])  # truncated, as by a full disk
+    _, log, status = train(data, state)
+    assert "unreadable checkpoint" in caplog.text and "restarting from step 0" in caplog.text
+    assert list(log["step"]) == [2, 4] and status["steps_done"] == 4
+
+
 def test_changed_settings_start_fresh(data, tmp_path, monkeypatch):
     state = tmp_path / "state"
     (state / "backup").mkdir(parents=True)

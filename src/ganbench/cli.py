@@ -7,7 +7,7 @@ import sys
 from typing import Callable
 
 from ganbench.config import DEFAULT_PARAMS, ConfigError
-from ganbench.data import DataError
+from ganbench.data import DATASETS, DataError
 
 EXPECTED_ERRORS = (ConfigError, DataError, OSError, KeyError, ValueError)
 
@@ -17,7 +17,7 @@ def parser(description: str, *, dataset: bool = True, run: bool = False) -> argp
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--params", default=DEFAULT_PARAMS, help="params file (default: %(default)s)")
     if dataset:
-        p.add_argument("--dataset", required=True)
+        p.add_argument("--dataset", required=True, choices=DATASETS)
     if run:
         p.add_argument("--variant", required=True)
         p.add_argument("--seed", type=int, required=True)

@@ -31,3 +31,8 @@ def checkpoint_dir(dataset: str, variant: str, seed: int) -> Path:
 
 
 PLOTS_DIR = Path("results") / "plots"
+
+
+def reference_npz(dataset: str) -> Path:
+    """The embedded reference split (features, probs, k-NN radii) that every score reuses."""
+    return Path("results") / "classifier" / dataset / "reference.npz"

@@ -14,17 +14,25 @@ sns.set_theme(style="whitegrid", context="notebook")
 
 from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path, read_json  # noqa: E402
+from ganbench.reference import REAL_ROW  # noqa: E402
+from ganbench.scoring import check_comparable  # noqa: E402
 
 
 def collect(params: dict, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train logs (one row per eval point) and final metrics (one row per run) of one dataset's runs."""
-    logs, scores = [], []
+    """Train logs (one row per eval point) and final metrics (one row per run, the real-data row
+    included as variant "real") of one dataset's runs.
+
+    Raises ProtocolMismatch if the metrics files were not all scored under one protocol.
+    """
+    logs, results = [], {}
     for variant, seed in ((v, s) for v in params["variants"] for s in params["seeds"]):
-        run = paths.run_dir(dataset, variant, seed)
-        key = {"dataset": dataset, "variant": variant, "seed": seed}
-        logs.append(pd.read_csv(run / "train_log.csv").assign(**key))
-        flat = {k: v for k, v in read_json(run / "metrics.json").items() if not isinstance(v, (dict, list))}
-        scores.append({**key, **flat})
+        logs.append(pd.read_csv(paths.run_dir(dataset, variant, seed) / "train_log.csv")
+                    .assign(dataset=dataset, variant=variant, seed=seed))
+    for variant, seed in ((v, s) for v in [*params["variants"], REAL_ROW] for s in params["seeds"]):
+        path = paths.run_dir(dataset, variant, seed) / "metrics.json"
+        results[str(path)] = {"dataset": dataset, "variant": variant, "seed": seed, **read_json(path)}
+    check_comparable(results)
+    scores = [{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in results.values()]
     return pd.concat(logs, ignore_index=True), pd.DataFrame(scores)
 
 
@@ -47,16 +55,25 @@ def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike) -> None:
     _save(grid.figure, path)
 
 
+SCORE_PANELS = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)",
+                "recall": "recall (diversity, higher is better)", "coverage": "coverage (higher is better)"}
+
+
 def plot_scores(scores: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Final FID and classifier score per variant of one dataset, one point per seed."""
-    long = scores.melt(id_vars=["dataset", "variant", "seed"], value_vars=["fid", "classifier_score"],
-                       var_name="metric", value_name="value")
-    titles = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)"}
-    long["metric"] = long["metric"].map(titles)
-    grid = sns.catplot(data=long, x="value", y="variant", hue="seed", col="metric", kind="strip",
-                       sharex=False, height=max(2.4, 0.5 * scores["variant"].nunique() + 1.5), aspect=1.5,
-                       size=8, jitter=False)
-    grid.set_titles("{col_name}")
+    """Final metrics per variant of one dataset, one point per seed, with the real-data row on
+    top and its mean as a dashed line: the floor (or ceiling) a perfect generator would reach."""
+    scores = scores.assign(variant=scores["variant"].replace({REAL_ROW: "real data"}))
+    order = ["real data", *[v for v in scores["variant"].unique() if v != "real data"]]
+    long = scores.reindex(columns=["dataset", "variant", "seed", *SCORE_PANELS]).melt(
+        id_vars=["dataset", "variant", "seed"], value_vars=list(SCORE_PANELS), var_name="metric", value_name="value")
+    grid = sns.catplot(data=long, x="value", y="variant", hue="seed", col="metric", col_wrap=2, kind="strip",
+                       order=order, col_order=list(SCORE_PANELS), sharex=False, palette="deep",
+                       height=max(2.4, 0.45 * len(order) + 1.2), aspect=1.5, size=8, jitter=False)
+    floors = long[long["variant"] == "real data"].groupby("metric")["value"].mean()
+    for metric, ax in grid.axes_dict.items():
+        if metric in floors and pd.notna(floors[metric]):
+            ax.axvline(floors[metric], color="0.4", linestyle="--", linewidth=1, zorder=0)
+        ax.set_title(SCORE_PANELS[metric])
     grid.set_axis_labels("", "")
-    grid.figure.suptitle(f"{scores['dataset'].iloc[0]}: final sample quality", y=1.04)
+    grid.figure.suptitle(f"{scores['dataset'].iloc[0]}: final sample quality (dashed: real data)", y=1.03)
     _save(grid.figure, path)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 
 
 def setup_logging() -> None:
@@ -26,3 +27,8 @@ def configure(seed: int) -> None:
         tf.config.threading.set_inter_op_parallelism_threads(min(threads, 2))
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,53 +1,144 @@
-"""Score a set of samples against a dataset's real reference split, in the pipeline's classifier.
+"""Score a set of samples against a dataset's reference split, in the pipeline's classifier.
 
-Ties the classifier (features, probabilities) to the pure math in `ganbench.metrics` and writes
-the evaluation protocol into every result, so two metrics files are comparable only when their
-`protocol` blocks agree.
+Ties the classifier (features, probabilities) to the pure math in `ganbench.metrics`, checks
+sample files from any model before trusting them, and writes the evaluation protocol into every
+result: two metrics files are comparable only when their `protocol` blocks agree, and
+`check_comparable` refuses to put them side by side otherwise.
 """
 from __future__ import annotations
 
 import math
+import os
+import sys
+import zipfile
 
 import numpy as np
 
 from ganbench import metrics
-from ganbench.classifier import FEATURE_LAYER, Embedder, weights_sha256
+from ganbench.classifier import Embedder
 from ganbench.data import to_model_range
+from ganbench.reference import Reference
+from ganbench.sampling import NUM_CLASSES
+
+EXPECTED = "x as float32 (N,28,28,1) in [-1,1] or uint8 (N,28,28)"
+RANGE_SLACK = 1e-3  # float samples may overshoot [-1, 1] by rounding (tanh in float16, resizing)
 
 
-def as_model_input(x: np.ndarray, origin: str) -> np.ndarray:
-    """Accept float32 [-1, 1] (N, 28, 28, 1) or uint8 (N, 28, 28); return float32 (N, 28, 28, 1)."""
-    if x.dtype == np.uint8 and x.ndim == 3 and x.shape[1:] == (28, 28):
+class ProtocolMismatch(ValueError):
+    """Two metrics files were scored under different protocols; their numbers must not be compared."""
+
+
+def as_model_input(x: np.ndarray, origin: str, allow_nonfinite: bool = False) -> np.ndarray:
+    """Check samples of any model and return float32 (N, 28, 28, 1) in [-1, 1].
+
+    Accepted: float (N,28,28,1) or (N,28,28) in [-1, 1]; uint8 (N,28,28) or (N,28,28,1) in
+    [0, 255]. Anything else is a one-line ValueError naming `origin` and saying what was found.
+    Non-finite values are an error unless `allow_nonfinite` (the pipeline records such a set as
+    diverged instead of failing the study).
+    """
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if x.ndim != 3 or x.shape[1:] != (28, 28):
+        raise ValueError(f"{origin}: 'x' has shape {x.shape}; expected {EXPECTED}")
+    if x.dtype == np.uint8:
         return to_model_range(x)
-    if x.ndim == 4 and x.shape[1:] == (28, 28, 1) and np.issubdtype(x.dtype, np.floating):
-        return x.astype(np.float32)
-    raise ValueError(f"{origin}: samples 'x' must be float (N,28,28,1) in [-1,1] or uint8 (N,28,28); "
-                     f"got {x.dtype} {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"{origin}: 'x' has dtype {x.dtype}; expected {EXPECTED}")
+    x = x.astype(np.float32)[..., None]
+    finite = np.isfinite(x)
+    if not finite.all() and not allow_nonfinite:
+        bad = int((~finite.all(axis=(1, 2, 3))).sum())
+        raise ValueError(f"{origin}: 'x' has NaN or inf in {bad} of {len(x)} samples (a diverged model?)")
+    lo, hi = (float(np.min(x, where=finite, initial=np.inf)), float(np.max(x, where=finite, initial=-np.inf)))
+    if lo < -1 - RANGE_SLACK or hi > 1 + RANGE_SLACK:
+        raise ValueError(f"{origin}: 'x' values span [{lo:.4g}, {hi:.4g}]; float samples must be in [-1, 1] "
+                         "(pixels p in [0, 255] map to p / 127.5 - 1)")
+    if lo >= 0:
+        print(f"warning: {origin}: 'x' has no negative values; float samples are expected in [-1, 1], "
+              "not [0, 1] (the metrics will treat 0 as mid-grey)", file=sys.stderr)
+    return np.clip(x, -1.0, 1.0)
+
+
+def _labels(y: np.ndarray, n: int, origin: str) -> np.ndarray:
+    if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{origin}: 'y' has {y.dtype} {y.shape}; expected integer class labels ({n},)")
+    if len(y) and (y.min() < 0 or y.max() >= NUM_CLASSES):
+        raise ValueError(f"{origin}: 'y' has labels in [{y.min()}, {y.max()}]; expected 0..{NUM_CLASSES - 1}")
+    return y
+
+
+def read_samples(path: str | os.PathLike, allow_nonfinite: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+    """Samples x float32 (N, 28, 28, 1) and optional labels y (N,) from an .npz of any model.
+
+    Never unpickles (allow_pickle=False); every problem is a one-line ValueError naming the file.
+    """
+    try:
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError("not an .npz archive (np.savez writes one)")
+        with archive as npz:
+            if "x" not in npz.files:
+                raise ValueError(f"no array 'x' (it has: {', '.join(npz.files) or 'nothing'}); expected {EXPECTED}")
+            x, y = npz["x"], (npz["y"] if "y" in npz.files else None)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(f"{path}: cannot read samples: {' '.join(str(exc).split())}") from None
+    x = as_model_input(x, str(path), allow_nonfinite)
+    return x, (None if y is None else _labels(y, len(x), str(path)))
+
+
+def protocol(n: int, reference: Reference, eval_params: dict) -> dict:
+    """How a metrics file was measured; files agree on all of it or are not comparable."""
+    return {"samples": int(n), "reference": reference.meta["split"], "reference_samples": reference.meta["samples"],
+            "classifier_sha256": reference.meta["classifier_sha256"],
+            "feature_layer": reference.meta["feature_layer"], "kid_subsets": eval_params["kid_subsets"],
+            "kid_subset_size": eval_params["kid_subset_size"], "kid_seed": eval_params["latent_seed"],
+            "knn_k": eval_params["knn_k"]}
 
 
 def _finite_or_none(value: float) -> float | None:
-    """JSON has no NaN; a diverged run's metrics are null."""
+    """JSON has no NaN; a metric that cannot be computed is null."""
     return float(value) if math.isfinite(value) else None
 
 
-def score(x: np.ndarray, x_ref: np.ndarray, classifier, eval_params: dict, labels: np.ndarray | None = None) -> dict:
-    """All sample-quality metrics of samples x (N,28,28,1) against real x_ref (M,28,28,1)."""
+def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dict,
+          labels: np.ndarray | None = None) -> dict:
+    """All sample-quality metrics of samples x (N, 28, 28, 1) against the reference.
+
+    A set with non-finite samples is recorded as diverged (no metrics), not scored.
+    """
+    k = eval_params["knn_k"]
+    if len(x) <= k:
+        raise ValueError(f"{len(x)} samples cannot be scored: the k-NN metrics need more than eval.knn_k = {k}")
+    result = {"protocol": protocol(len(x), reference, eval_params)}
     finite = np.isfinite(x).all(axis=(1, 2, 3))
-    protocol = {"samples": int(len(x)), "reference": eval_params["reference"], "reference_samples": int(len(x_ref)),
-                "classifier_sha256": weights_sha256(classifier), "feature_layer": FEATURE_LAYER,
-                "latent_seed": eval_params["latent_seed"], "kid_subsets": eval_params["kid_subsets"],
-                "kid_subset_size": eval_params["kid_subset_size"], "knn_k": eval_params["knn_k"]}
     if not finite.all():
-        return {"diverged": True, "non_finite_samples": int((~finite).sum()), "protocol": protocol}
-    embed = Embedder(classifier)
+        return {"diverged": True, "non_finite_samples": int((~finite).sum()), **result}
     feats, probs = embed(x)
-    ref_feats, _ = embed(x_ref)
-    kid_mean, kid_std = metrics.kid(feats, ref_feats, subsets=eval_params["kid_subsets"],
+    kid_mean, kid_std = metrics.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
                                     subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
-    result = {"diverged": False, "classifier_score": metrics.classifier_score(probs),
-              "fid": metrics.fid(feats, ref_feats), "kid_mean": kid_mean, "kid_std": kid_std,
-              **metrics.prdc(ref_feats, feats, k=eval_params["knn_k"]), **metrics.class_histogram(probs)}
+    values = {"diverged": False, "classifier_score": metrics.classifier_score(probs),
+              "fid": metrics.fid(feats, reference.features), "kid_mean": kid_mean, "kid_std": kid_std,
+              **metrics.prdc(reference.features, feats, k=k, real_sq_radii=reference.sq_radii),
+              **metrics.class_histogram(probs)}
     if labels is not None:
-        result["conditional_accuracy"] = metrics.conditional_accuracy(probs, labels)
-    result = {k: _finite_or_none(v) if isinstance(v, float) else v for k, v in result.items()}
-    return {**result, "protocol": protocol}
+        values["conditional_accuracy"] = metrics.conditional_accuracy(probs, labels)
+    values = {name: _finite_or_none(v) if isinstance(v, float) else v for name, v in values.items()}
+    return {**values, **result}
+
+
+def check_comparable(results: dict[str, dict]) -> None:
+    """Raise ProtocolMismatch unless every metrics dict (by file name) has the same protocol block.
+
+    The message names both files and each setting that differs, e.g. `samples: 10000 vs 500`.
+    """
+    items = list(results.items())
+    for name, result in items:
+        if "protocol" not in result:
+            raise ProtocolMismatch(f"{name}: no 'protocol' block, so it cannot be compared; rescore it")
+    first_name, first = items[0]
+    for name, result in items[1:]:
+        a, b = first["protocol"], result["protocol"]
+        differing = [f"{key}: {a.get(key)} vs {b.get(key)}" for key in sorted(a.keys() | b.keys()) if a.get(key) != b.get(key)]
+        if differing:
+            raise ProtocolMismatch(f"{first_name} and {name} were scored under different protocols "
+                                   f"({'; '.join(differing)}); rescore one with the other's settings")

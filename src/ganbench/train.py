@@ -143,14 +143,29 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     budget = {**budget, "eval_every": min(budget["eval_every"], budget["steps"])}
     epochs = -(-budget["steps"] // budget["eval_every"])
     budget["steps"] = epochs * budget["eval_every"]
-    gan = build_gan(variant, seed)
     embed = Embedder(classifier)
-    backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
-    quality = QualityLog(embed, metrics.gaussian_stats(embed(x_ref)[0]), budget, seconds_before)
-    nan_stop = keras.callbacks.TerminateOnNaN()
-    gan.fit(real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed), epochs=epochs,
-            steps_per_epoch=budget["eval_every"], shuffle=False, verbose=1 if sys.stderr.isatty() else 2,
-            callbacks=[backup, nan_stop, quality, keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)])
+    ref_stats = metrics.gaussian_stats(embed(x_ref)[0])
+
+    def fit(seconds_before: float) -> tuple[GAN, QualityLog]:
+        gan = build_gan(variant, seed)
+        backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
+        quality = QualityLog(embed, ref_stats, budget, seconds_before)
+        csv_log = keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)
+        gan.fit(real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed), epochs=epochs,
+                steps_per_epoch=budget["eval_every"], shuffle=False, verbose=1 if sys.stderr.isatty() else 2,
+                callbacks=[backup, keras.callbacks.TerminateOnNaN(), quality, csv_log])
+        return gan, quality
+
+    resuming = (state_dir / "backup").exists()
+    try:
+        gan, quality = fit(seconds_before)
+    except (OSError, ValueError) as exc:  # what h5py / Keras raise for a truncated or altered checkpoint
+        if not resuming:
+            raise
+        log.warning("%s: unreadable checkpoint (%s); restarting from step 0", state_dir / "backup",
+                    " ".join(str(exc).split())[:200])
+        shutil.rmtree(state_dir)
+        gan, quality = fit(_prepare_state_dir(state_dir, settings))
     rows = _read_log(state_dir / "train_log.csv")
     weights_finite = all(np.isfinite(w).all() for w in gan.sampler.get_weights())
     reason = "nan" if not weights_finite or not np.isfinite(rows[["d_loss", "g_loss"]].to_numpy()).all() \

@@ -60,6 +60,10 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(repo_copy):
     metrics = json.loads((run / "metrics.json").read_text())
     assert metrics["fid"] > 0 and 1 <= metrics["classifier_score"] <= 10
     assert metrics["protocol"]["samples"] == 500
+    real = json.loads((repo_copy / "results/mnist/real/seed0/metrics.json").read_text())
+    assert real["protocol"] == metrics["protocol"]  # the floor row is scored exactly like the samples
+    assert real["fid"] < metrics["fid"] and real["recall"] > metrics["recall"]
+    assert (repo_copy / "results/classifier/mnist/reference.npz").stat().st_size > 0
     conditional = json.loads((repo_copy / "results/fashion/cdcgan_ns/seed0/metrics.json").read_text())
     assert 0 <= conditional["conditional_accuracy"] <= 1
     assert dvc_json(repo_copy, "status") == {}

@@ -1,0 +1,23 @@
+"""Embed a dataset's reference split in its classifier once, for every score to reuse:
+results/classifier/<dataset>/reference.npz (features, probs, k-NN radii, what they came from)."""
+from ganbench import cli, paths
+from ganbench.classifier import Embedder, load_classifier, weights_sha256
+from ganbench.config import load_params
+from ganbench.data import load_split
+from ganbench.reference import build_reference, save_reference
+from ganbench.runtime import configure
+
+
+def run() -> None:
+    args = cli.parser(__doc__).parse_args()
+    eval_params = load_params(args.params)["eval"]
+    configure(eval_params["latent_seed"])
+    classifier = load_classifier(paths.classifier_model(args.dataset))
+    x_ref, _ = load_split(paths.data_npz(args.dataset), eval_params["reference"])
+    reference = build_reference(Embedder(classifier), x_ref, eval_params["reference"], eval_params["knn_k"],
+                                weights_sha256(classifier))
+    save_reference(reference, paths.reference_npz(args.dataset))
+
+
+if __name__ == "__main__":
+    cli.main(run)

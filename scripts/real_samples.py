@@ -1,0 +1,25 @@
+"""The real-data row's "samples": eval.samples real training images drawn with the seed, saved
+like a generator's (samples.npz with their labels as y, grid.png) under results/<dataset>/real/seed<k>/."""
+from ganbench import cli, paths
+from ganbench.config import load_params
+from ganbench.data import load_split
+from ganbench.generate import save_grid
+from ganbench.io import save_npz
+from ganbench.reference import REAL_ROW, holdout_rows
+
+
+def run() -> None:
+    p = cli.parser(__doc__)
+    p.add_argument("--seed", type=int, required=True)
+    args = p.parse_args()
+    n = load_params(args.params)["eval"]["samples"]
+    x_train, y_train = load_split(paths.data_npz(args.dataset), "train")
+    rows = holdout_rows(len(x_train), n, args.seed)
+    x, y = x_train[rows], y_train[rows]
+    out = paths.run_dir(args.dataset, REAL_ROW, args.seed)
+    save_npz(out / "samples.npz", x=x, y=y)
+    save_grid(x, out / "grid.png", f"{args.dataset} / real training images / seed {args.seed}")
+
+
+if __name__ == "__main__":
+    cli.main(run)
