@@ -19,11 +19,14 @@ include: "rules/gan.smk"
 include: "rules/plots.smk"
 
 
+report: "report/workflow.rst"
+
+
 rule all:
     input:
         expand("results/classifier/{dataset}/metrics.json", dataset=DATASETS),
-        expand("results/plots/{dataset}/time_to_quality.png", dataset=DATASETS),
-        expand("results/plots/{dataset}/scores.png", dataset=DATASETS),
+        expand("results/plots/{dataset}/{name}.png", dataset=DATASETS, name=PLOT_NAMES),
+        "results/report.md",
 
 
 onsuccess:

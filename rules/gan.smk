@@ -69,3 +69,23 @@ rule score:
     shell:
         "python {input.script} --dataset {wildcards.dataset} --samples {input.samples}"
         " --out {output.metrics} --allow-nonfinite 2>&1 | tee {log}"
+
+
+rule profile:
+    wildcard_constraints:
+        variant=TRAINED,
+    input:
+        script="scripts/profile.py",
+        code=code("profile.py", "train.py", "gan.py", "losses.py", "models"),
+        generator=f"{RUN}/generator.keras",
+        status=f"{RUN}/train.json",
+    output:
+        profile=f"{RUN}/profile.json",
+    params:
+        variant=lambda w: config["variants"][w.variant],
+    log:
+        "logs/profile/{dataset}/{variant}/seed{seed}.log",
+    threads: 2
+    shell:
+        "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
+        " --seed {wildcards.seed} 2>&1 | tee {log}"

@@ -192,14 +192,13 @@ def class_histogram(probs: np.ndarray, min_fraction: float = 0.1) -> dict:
             "kl_to_uniform": float(np.sum(share[nonzero] * np.log(share[nonzero] * c)))}
 
 
-def _sq_distances(rows: np.ndarray, b: np.ndarray, b_sq: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances (len(rows), len(b)), float32, from ||a||^2 + ||b||^2 - 2 a.b
-    (one GEMM), clipped at 0 since rounding can make them slightly negative."""
-    sq = rows @ b.T
-    sq *= -2.0
-    sq += np.einsum("ij,ij->i", rows, rows)[:, None]
-    sq += b_sq[None, :]
-    return np.maximum(sq, 0.0, out=sq)
+def _augment(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column operands (N, D+2) whose product is the squared-distance matrix:
+    [x, ||x||^2, 1] . [-2y, 1, ||y||^2] = ||x||^2 + ||y||^2 - 2 x.y, so one float32 GEMM yields
+    the distances with no elementwise passes over the (N, M) result."""
+    sq = np.einsum("ij,ij->i", x, x)[:, None]
+    ones = np.ones_like(sq)
+    return np.hstack([x, sq, ones]), np.hstack([-2.0 * x, ones, sq])
 
 
 def _blocks(n: int) -> list[slice]:
@@ -228,9 +227,8 @@ def knn_sq_radii(x: np.ndarray, k: int, center: np.ndarray | None = None) -> np.
     """
     if not 1 <= k < len(x):
         raise ValueError(f"knn radii: need 1 <= k < N = {len(x)}, got k={k}")
-    xc = _prepare(x, np.zeros(x.shape[1]) if center is None else center)
-    x_sq = np.einsum("ij,ij->i", xc, xc)
-    parts = _map_blocks(lambda rows: np.partition(_sq_distances(xc[rows], xc, x_sq), k, axis=1)[:, k], len(xc))
+    rows, cols = _augment(_prepare(x, np.zeros(x.shape[1]) if center is None else center))
+    parts = _map_blocks(lambda block: np.partition(rows[block] @ cols.T, k, axis=1)[:, k], len(rows))
     return np.concatenate(parts)
 
 
@@ -249,8 +247,9 @@ def prdc(real: np.ndarray, fake: np.ndarray, k: int = 3, real_sq_radii: np.ndarr
         density   = (1/k) mean_j #{i : d(real_i, fake_j) < r_i}
         coverage  = mean_i [min_j d(real_i, fake_j) < r_i]
 
-    Distances are float32 (as in the reference package) and compared squared; they are streamed
-    in blocks of rows, so no N x M matrix is held. `real_sq_radii` (N,) =
+    Squared distances come from one float32 GEMM per block of rows (`_augment`; the reference
+    package is float32 too), so no N x M matrix is held and nothing but the GEMM and the
+    comparisons touches it. `real_sq_radii` (N,) =
     `knn_sq_radii(real, k, real.mean(0))` may be passed in when the real set is scored against
     often (it is a property of the reference alone). Requires 1 <= k < min(N, M).
     """
@@ -265,19 +264,20 @@ def prdc(real: np.ndarray, fake: np.ndarray, k: int = 3, real_sq_radii: np.ndarr
     elif np.shape(real_sq_radii) != (len(r),):
         raise ValueError(f"prdc: real_sq_radii shape {np.shape(real_sq_radii)} is not ({len(r)},)")
     fake_sq_radii = knn_sq_radii(f, k, center)
-    rc, fc = _prepare(r, center), _prepare(f, center)
-    f_sq = np.einsum("ij,ij->i", fc, fc)
+    real_rows, _ = _augment(_prepare(r, center))
+    _, fake_cols = _augment(_prepare(f, center))
 
-    def cross(rows: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        d = _sq_distances(rc[rows], fc, f_sq)  # (block, M)
-        inside = d < real_sq_radii[rows, None]  # fake j inside real i's ball
-        return inside.any(axis=0), inside.sum(axis=0), (d < fake_sq_radii[None, :]).any(axis=1), inside.any(axis=1)
+    def cross(block: slice) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        d = real_rows[block] @ fake_cols.T  # squared distances (block, M)
+        inside = d < real_sq_radii[block, None]  # fake j inside real i's ball
+        balls = inside.view(np.uint8).sum(axis=0, dtype=np.uint16)  # (M,); a block has < 2^16 rows
+        return balls, (d < fake_sq_radii[None, :]).any(axis=1), inside.any(axis=1)
 
-    parts = _map_blocks(cross, len(rc))
-    fake_in_real = np.any([p[0] for p in parts], axis=0)  # precision: fake j inside some real ball
-    balls_per_fake = np.sum([p[1] for p in parts], axis=0)  # density: real balls holding fake j
-    real_in_fake = np.concatenate([p[2] for p in parts])  # recall: real i inside some fake ball
-    covered = np.concatenate([p[3] for p in parts])  # coverage: nearest fake inside real i's ball
+    parts = _map_blocks(cross, len(real_rows))
+    balls_per_fake = np.sum([p[0] for p in parts], axis=0, dtype=np.int64)  # density: real balls holding fake j
+    fake_in_real = balls_per_fake > 0  # precision: fake j inside some real ball
+    real_in_fake = np.concatenate([p[1] for p in parts])  # recall: real i inside some fake ball
+    covered = np.concatenate([p[2] for p in parts])  # coverage: nearest fake inside real i's ball
     return {"precision": float(fake_in_real.mean()),
             "recall": float(real_in_fake.mean()),
             "density": float(balls_per_fake.mean() / k),

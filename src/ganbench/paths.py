@@ -36,3 +36,13 @@ PLOTS_DIR = Path("results") / "plots"
 def reference_npz(dataset: str) -> Path:
     """The embedded reference split (features, probs, k-NN radii) that every score reuses."""
     return Path("results") / "classifier" / dataset / "reference.npz"
+
+
+def dataset_summary(dataset: str, suffix: str) -> Path:
+    """results/summary/<dataset>.csv or .json: one dataset's table, merged into SUMMARY_CSV/JSON."""
+    return Path("results") / "summary" / f"{dataset}.{suffix}"
+
+
+SUMMARY_CSV = Path("results") / "summary.csv"
+SUMMARY_JSON = Path("results") / "summary.json"
+REPORT_MD = Path("results") / "report.md"

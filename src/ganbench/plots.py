@@ -1,4 +1,10 @@
-"""Study figures (seaborn PNGs): time-to-quality curves and final scores per variant."""
+"""Study figures per dataset (seaborn PNGs): quality vs compute with the Pareto front, time to
+quality, loss curves, a sample montage, generated class shares and final metric bars.
+
+Every figure reads the study table (`results/summary.csv`, see ganbench.summary) or the runs'
+own files (train_log.csv, samples.npz); the real-data row appears as "real data" wherever a
+metric is shown, as the floor a perfect generator would reach.
+"""
 from __future__ import annotations
 
 import os
@@ -7,73 +13,158 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-sns.set_theme(style="whitegrid", context="notebook")
-
 from ganbench import paths  # noqa: E402
-from ganbench.io import atomic_path, read_json  # noqa: E402
+from ganbench.io import atomic_path  # noqa: E402
 from ganbench.reference import REAL_ROW  # noqa: E402
-from ganbench.scoring import check_comparable  # noqa: E402
+from ganbench.summary import CLASS_SHARES  # noqa: E402
 
-
-def collect(params: dict, dataset: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train logs (one row per eval point) and final metrics (one row per run, the real-data row
-    included as variant "real") of one dataset's runs.
-
-    Raises ProtocolMismatch if the metrics files were not all scored under one protocol.
-    """
-    logs, results = [], {}
-    for variant, seed in ((v, s) for v in params["variants"] for s in params["seeds"]):
-        logs.append(pd.read_csv(paths.run_dir(dataset, variant, seed) / "train_log.csv")
-                    .assign(dataset=dataset, variant=variant, seed=seed))
-    for variant, seed in ((v, s) for v in [*params["variants"], REAL_ROW] for s in params["seeds"]):
-        path = paths.run_dir(dataset, variant, seed) / "metrics.json"
-        results[str(path)] = {"dataset": dataset, "variant": variant, "seed": seed, **read_json(path)}
-    check_comparable(results)
-    scores = [{k: v for k, v in r.items() if not isinstance(v, (dict, list))} for r in results.values()]
-    return pd.concat(logs, ignore_index=True), pd.DataFrame(scores)
+sns.set_theme(style="whitegrid", context="notebook")
+REAL_LABEL = "real data"
 
 
 def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
     with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
-def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike) -> None:
-    """FID (classifier features, log scale) against training seconds, one line per variant.
+def palette_for(variants: list[str]) -> dict:
+    """One stable colour per variant across every figure of a dataset; the real row is black."""
+    colours = dict(zip(variants, sns.color_palette("tab10", len(variants))))
+    return {**colours, REAL_LABEL: (0.0, 0.0, 0.0)}
 
-    The band spans the seeds (min to max) when there are several.
-    """
-    grid = sns.relplot(data=logs, x="seconds", y="fid", hue="variant", style="variant", kind="line",
-                       markers=True, dashes=False, errorbar=("pi", 100), height=4, aspect=1.4)
-    grid.set(yscale="log")
-    grid.set_axis_labels("training time [s] (evaluation excluded)", "FID in classifier features (lower is better)")
-    grid.figure.suptitle(f"{logs['dataset'].iloc[0]}: time to quality", y=1.03)
+
+def train_logs(params: dict, dataset: str) -> pd.DataFrame:
+    """Every run's train_log.csv (one row per eval point) with dataset, variant and seed columns."""
+    return pd.concat([pd.read_csv(paths.run_dir(dataset, v, s) / "train_log.csv").assign(dataset=dataset, variant=v, seed=s)
+                      for v in params["variants"] for s in params["seeds"]], ignore_index=True)
+
+
+def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
+    """FID during training (eval_samples, log scale) against training seconds; band = seed range."""
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    sns.lineplot(data=logs, x="seconds", y="fid", hue="variant", palette=palette, errorbar=("pi", 100),
+                 marker="o", markersize=4, ax=ax)
+    ax.set(yscale="log", xlabel="training time on this machine [s] (evaluation excluded)",
+           ylabel="FID in classifier features (lower is better)",
+           title=f"{logs['dataset'].iloc[0]}: time to quality (line: seed mean, band: seed range)")
+    ax.legend(title="variant", bbox_to_anchor=(1.01, 1), loc="upper left")
+    _save(fig, path)
+
+
+def plot_losses(logs: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Discriminator and generator loss per variant against step (own y scale: losses differ)."""
+    long = logs.melt(id_vars=["variant", "seed", "step"], value_vars=["d_loss", "g_loss"], var_name="loss",
+                     value_name="value")
+    grid = sns.relplot(data=long, x="step", y="value", hue="loss", col="variant", col_wrap=3, kind="line",
+                       errorbar=("pi", 100), height=2.6, aspect=1.4, facet_kws={"sharey": False})
+    grid.set_titles("{col_name}")
+    grid.set_axis_labels("generator step", "loss (epoch mean)")
+    grid.figure.suptitle(f"{logs['dataset'].iloc[0]}: training losses (band: seed range)", y=1.02)
     _save(grid.figure, path)
 
 
+def pareto_front(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """Indices of the points no other point beats on both (lower cost, lower quality value), by cost."""
+    order = np.argsort(cost, kind="stable")
+    front, best = [], np.inf
+    for i in order:
+        if quality[i] < best:
+            front.append(i)
+            best = quality[i]
+    return np.array(front, dtype=int)
+
+
+def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
+    """Mean FID (+- std over seeds) against training compute and against generator latency, one
+    point per variant, the Pareto front (nothing cheaper is better) drawn as a dashed step line."""
+    trained = runs[(runs["variant"] != REAL_ROW) & ~runs["diverged"].astype(bool)]
+    stats = trained.groupby("variant", sort=False).agg(
+        fid=("fid", "mean"), fid_std=("fid", "std"), gflops=("train_gflops_total", "mean"),
+        latency=("latency_ms_median", "mean")).reset_index()
+    real_fid = runs.loc[runs["variant"] == REAL_ROW, "fid"].mean()
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharey=True)
+    for ax, cost, label in ((axes[0], "gflops", "training compute [GFLOP, log]"),
+                            (axes[1], "latency", "generator latency at batch 1 [ms, log]")):
+        for row in stats.itertuples():
+            ax.errorbar(getattr(row, cost), row.fid, yerr=0 if np.isnan(row.fid_std) else row.fid_std, fmt="o",
+                        ms=8, capsize=3, color=palette[row.variant], label=row.variant)
+            ax.annotate(row.variant, (getattr(row, cost), row.fid), xytext=(5, 4), textcoords="offset points",
+                        fontsize=8)
+        front = stats.iloc[pareto_front(stats[cost].to_numpy(), stats["fid"].to_numpy())]
+        ax.step(front[cost], front["fid"], where="post", linestyle="--", color="0.3", linewidth=1.2,
+                label="Pareto front")
+        if pd.notna(real_fid):
+            ax.axhline(real_fid, color="black", linestyle=":", linewidth=1, label=f"{REAL_LABEL} (floor)")
+        ax.set(xscale="log", xlabel=label)
+    axes[0].set_ylabel("final FID, mean ± std over seeds (lower is better)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    axes[1].legend(unique.values(), unique.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    fig.suptitle(f"{runs['dataset'].iloc[0]}: quality vs compute")
+    _save(fig, path)
+
+
+def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_variant: int = 16) -> None:
+    """The first `per_variant` samples (fixed latents) of seed `seeds[0]` of every variant, and real images."""
+    seed, names = params["seeds"][0], [REAL_ROW, *params["variants"]]
+    side = int(np.sqrt(per_variant))
+    cols = min(5, len(names))
+    rows = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.3 * cols, 2.5 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        with np.load(paths.run_dir(dataset, name, seed) / "samples.npz", allow_pickle=False) as npz:
+            x = np.nan_to_num(npz["x"][:side * side, ..., 0], nan=0.0)
+        tiles = np.pad((np.clip(x, -1, 1) + 1) / 2, ((0, 0), (1, 1), (1, 1)), constant_values=1.0)
+        ax.imshow(tiles.reshape(side, side, 30, 30).transpose(0, 2, 1, 3).reshape(side * 30, side * 30),
+                  cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(REAL_LABEL if name == REAL_ROW else name, fontsize=9)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    fig.suptitle(f"{dataset}: samples from the same latents, seed {seed}")
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def plot_class_shares(runs: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Heatmap of the share of samples per predicted class (mean over seeds): an empty column or a
+    dark cell is mode collapse at a glance; the real row shows the balanced target."""
+    shares = runs.assign(variant=runs["variant"].replace({REAL_ROW: REAL_LABEL})).groupby(
+        "variant", sort=False)[list(CLASS_SHARES)].mean()
+    shares.columns = [c.split("_")[1] for c in shares.columns]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.6))
+    sns.heatmap(shares * 100, annot=True, fmt=".0f", cmap="rocket_r", vmin=0, vmax=50, ax=ax,
+                cbar_kws={"label": "% of samples"})
+    ax.set(xlabel="class predicted by the classifier", ylabel="",
+           title=f"{runs['dataset'].iloc[0]}: generated class shares (uniform = 10%)")
+    _save(fig, path)
+
+
 SCORE_PANELS = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)",
-                "recall": "recall (diversity, higher is better)", "coverage": "coverage (higher is better)"}
+                "precision": "precision (fidelity)", "recall": "recall (diversity)",
+                "density": "density", "coverage": "coverage"}
 
 
-def plot_scores(scores: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Final metrics per variant of one dataset, one point per seed, with the real-data row on
-    top and its mean as a dashed line: the floor (or ceiling) a perfect generator would reach."""
-    scores = scores.assign(variant=scores["variant"].replace({REAL_ROW: "real data"}))
-    order = ["real data", *[v for v in scores["variant"].unique() if v != "real data"]]
-    long = scores.reindex(columns=["dataset", "variant", "seed", *SCORE_PANELS]).melt(
-        id_vars=["dataset", "variant", "seed"], value_vars=list(SCORE_PANELS), var_name="metric", value_name="value")
-    grid = sns.catplot(data=long, x="value", y="variant", hue="seed", col="metric", col_wrap=2, kind="strip",
-                       order=order, col_order=list(SCORE_PANELS), sharex=False, palette="deep",
-                       height=max(2.4, 0.45 * len(order) + 1.2), aspect=1.5, size=8, jitter=False)
-    floors = long[long["variant"] == "real data"].groupby("metric")["value"].mean()
+def plot_scores(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
+    """Final metrics per variant, bars = mean over seeds with sd error bars and seeds as dots; the
+    real-data row is the first bar and a dotted line."""
+    runs = runs.assign(variant=runs["variant"].replace({REAL_ROW: REAL_LABEL}))
+    order = [REAL_LABEL, *[v for v in runs["variant"].unique() if v != REAL_LABEL]]
+    long = runs.melt(id_vars=["variant", "seed"], value_vars=list(SCORE_PANELS), var_name="metric", value_name="value")
+    grid = sns.catplot(data=long, x="value", y="variant", hue="variant", col="metric", col_wrap=3, kind="bar",
+                       order=order, hue_order=order, col_order=list(SCORE_PANELS), palette=palette, errorbar="sd",
+                       sharex=False, height=0.32 * len(order) + 1.4, aspect=1.25, legend=False)
+    floors = long[long["variant"] == REAL_LABEL].groupby("metric")["value"].mean()
     for metric, ax in grid.axes_dict.items():
-        if metric in floors and pd.notna(floors[metric]):
-            ax.axvline(floors[metric], color="0.4", linestyle="--", linewidth=1, zorder=0)
+        sns.stripplot(data=long[long["metric"] == metric], x="value", y="variant", order=order, color="0.15",
+                      size=3, ax=ax)
+        if pd.notna(floors.get(metric)):
+            ax.axvline(floors[metric], color="black", linestyle=":", linewidth=1)
         ax.set_title(SCORE_PANELS[metric])
     grid.set_axis_labels("", "")
-    grid.figure.suptitle(f"{scores['dataset'].iloc[0]}: final sample quality (dashed: real data)", y=1.03)
+    grid.figure.suptitle(f"{runs['dataset'].iloc[0]}: final sample quality (bars: seed mean ± sd, dots: seeds)", y=1.02)
     _save(grid.figure, path)

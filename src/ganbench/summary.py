@@ -1,0 +1,80 @@
+"""One table of the whole study: every run's metrics, training status and profile, plus the
+real-data row, and their mean and std over seeds per dataset x variant.
+
+Built per dataset (`results/summary/<dataset>.csv|json`, the summarize stage) and merged by the
+report stage into `results/summary.csv`, one row per dataset x variant x seed (the real row as
+variant "real"), and `results/summary.json`, dataset -> variant -> figure -> {mean, std, n},
+which DVC flattens into keys like `mnist.dcgan_ns.fid.mean`, so `dvc metrics diff` compares two
+experiments variant by variant.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ganbench import paths
+from ganbench.io import read_json
+from ganbench.reference import REAL_ROW
+from ganbench.sampling import NUM_CLASSES
+from ganbench.scoring import check_comparable
+
+QUALITY = ("fid", "kid_mean", "classifier_score", "precision", "recall", "density", "coverage", "classes_covered",
+           "kl_to_uniform", "conditional_accuracy")
+TRAINING = ("steps_done", "train_seconds", "diverged_reason")
+PROFILE = ("generator_params", "discriminator_params", "generator_mflops_per_image", "train_step_gflops",
+           "train_gflops_total", "train_step_seconds", "train_achieved_gflops_per_s", "latency_ms_median",
+           "latency_ms_p95", "throughput_images_per_s", "peak_rss_mb_train")
+SUMMARISED = (*QUALITY, "train_seconds", "train_gflops_total", "generator_params", "latency_ms_median",
+              "throughput_images_per_s", "peak_rss_mb_train")
+CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
+
+
+def _run_row(dataset: str, variant: str, seed: int) -> tuple[dict, dict]:
+    """(flat summary row, raw metrics dict) of one run; the real row has no training or profile."""
+    run = paths.run_dir(dataset, variant, seed)
+    scored = read_json(run / "metrics.json")
+    row = {"dataset": dataset, "variant": variant, "seed": seed, "diverged": scored["diverged"],
+           **{k: scored.get(k) for k in QUALITY}}
+    counts = scored.get("class_counts")
+    if counts:
+        row.update({name: n / sum(counts) for name, n in zip(CLASS_SHARES, counts)})
+    if variant != REAL_ROW:
+        trained, profiled = read_json(run / "train.json"), read_json(run / "profile.json")
+        row.update({k: trained.get(k) for k in TRAINING})
+        row["diverged"] = bool(row["diverged"] or trained["diverged"])
+        row.update({k: profiled.get(k) for k in PROFILE})
+    return row, scored
+
+
+def collect(params: dict, dataset: str) -> pd.DataFrame:
+    """All runs of one dataset as rows; raises ProtocolMismatch if they were scored differently."""
+    rows, scored = [], {}
+    for variant in [REAL_ROW, *params["variants"]]:
+        for seed in params["seeds"]:
+            row, metrics = _run_row(dataset, variant, seed)
+            rows.append(row)
+            scored[str(paths.run_dir(dataset, variant, seed) / "metrics.json")] = metrics
+    check_comparable(scored)
+    return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,
+                                               *PROFILE, *CLASS_SHARES])
+
+
+def _number(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def aggregate(runs: pd.DataFrame) -> dict:
+    """dataset -> variant -> figure -> {mean, std (ddof 1; 0 for one seed), n} over the runs that
+    did not diverge, plus `runs` and `diverged_runs` counts per dataset x variant."""
+    out: dict = {}
+    for (dataset, variant), group in runs.groupby(["dataset", "variant"], sort=False):
+        healthy = group[~group["diverged"].astype(bool)]
+        entry = {"runs": int(len(group)), "diverged_runs": int(len(group) - len(healthy))}
+        for figure in SUMMARISED:
+            values = pd.to_numeric(healthy[figure], errors="coerce").dropna()
+            if len(values):
+                entry[figure] = {"mean": float(values.mean()), "std": _number(values.std(ddof=1)) or 0.0,
+                                 "n": int(len(values))}
+        out.setdefault(dataset, {})[variant] = entry
+    return out

@@ -1,0 +1,107 @@
+"""Study-level stages on a synthetic results tree: summary table, report picks, Pareto front, plots."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ganbench import paths, plots
+from ganbench.report import picks, render
+from ganbench.scoring import ProtocolMismatch
+from ganbench.summary import aggregate, collect
+
+PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
+PARAMS = {"datasets": ["mnist"], "seeds": [0, 1], "variants": {"big": {}, "small": {}, "broken": {}},
+          "budget": {"steps": 20},
+          "report": {"quality": "fid", "home": {"max_generator_params": 1_000_000, "max_latency_ms": 5.0}}}
+FIGURES = {  # variant -> (fid by seed, generator params, latency ms)
+    "real": ([1.0, 1.2], None, None), "big": ([10.0, 12.0], 3_000_000, 9.0), "small": ([20.0, 24.0], 200_000, 1.0),
+    "broken": ([None, None], 200_000, 1.0)}
+
+
+def write_run(root, variant, seed, fid, g_params, latency, diverged=False):
+    run = root / paths.run_dir("mnist", variant, seed)
+    run.mkdir(parents=True)
+    counts = [2] * 10 if fid is not None else [20] + [0] * 9
+    metrics = {"diverged": diverged, "protocol": PROTOCOL, "class_counts": counts}
+    if not diverged:
+        metrics.update(fid=fid, precision=0.5, recall=0.4, coverage=0.3, density=0.9, classifier_score=5.0,
+                       kid_mean=0.01, classes_covered=10)
+    (run / "metrics.json").write_text(json.dumps(metrics))
+    rng = np.random.default_rng(seed)
+    np.savez(run / "samples.npz", x=rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32))
+    if variant == "real":
+        return
+    (run / "train.json").write_text(json.dumps({"steps_done": 20, "train_seconds": 3.0 + seed, "diverged": diverged,
+                                                "diverged_reason": "nan" if diverged else None}))
+    (run / "profile.json").write_text(json.dumps({"generator_params": g_params, "latency_ms_median": latency,
+                                                  "train_gflops_total": g_params / 1e4, "peak_rss_mb_train": 900.0}))
+    pd.DataFrame({"step": [10, 20], "epoch": [0, 1], "seconds": [1.0, 2.0], "d_loss": [1.0, 0.8],
+                  "g_loss": [2.0, 1.5], "fid": [50.0, fid or np.nan]}).to_csv(run / "train_log.csv", index=False)
+
+
+@pytest.fixture
+def study(tmp_path, monkeypatch):
+    for variant, (fids, g_params, latency) in FIGURES.items():
+        for seed, fid in zip(PARAMS["seeds"], fids):
+            write_run(tmp_path, variant, seed, fid, g_params, latency, diverged=fid is None)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_summary_has_every_run_and_seed_statistics(study):
+    runs = collect(PARAMS, "mnist")
+    assert len(runs) == 8 and set(runs["variant"]) == {"real", "big", "small", "broken"}
+    assert runs.loc[runs["variant"] == "small", "class_0_share"].tolist() == [0.1, 0.1]
+    summary = aggregate(runs)["mnist"]
+    assert summary["big"]["fid"] == {"mean": 11.0, "std": pytest.approx(np.std([10, 12], ddof=1)), "n": 2}
+    assert summary["broken"]["diverged_runs"] == 2 and "fid" not in summary["broken"]
+    assert summary["real"]["fid"]["mean"] == pytest.approx(1.1)
+
+
+def test_summary_refuses_runs_scored_under_different_protocols(study):
+    path = study / "results/mnist/small/seed1/metrics.json"
+    metrics = json.loads(path.read_text())
+    metrics["protocol"] = {**PROTOCOL, "samples": 10}
+    path.write_text(json.dumps(metrics))
+    with pytest.raises(ProtocolMismatch, match="samples: 20 vs 10"):
+        collect(PARAMS, "mnist")
+
+
+def test_home_pick_respects_the_budget_and_enterprise_pick_is_the_best(study):
+    summary = aggregate(collect(PARAMS, "mnist"))["mnist"]
+    trained = {k: v for k, v in summary.items() if k != "real"}
+    assert picks(trained, PARAMS["report"]) == {"enterprise": "big", "home": "small"}
+    strict = {**PARAMS["report"], "home": {"max_latency_ms": 0.5}}
+    assert picks(trained, strict)["home"] is None
+    by_recall = {**PARAMS["report"], "quality": "recall"}  # higher is better: ties keep the FID-free order
+    assert picks(trained, by_recall)["enterprise"] in {"big", "small"}
+
+
+def test_report_names_both_picks_with_numbers_and_lists_diverged_runs(study):
+    runs = collect(PARAMS, "mnist")
+    text = render(aggregate(runs), runs, PARAMS["report"], PARAMS)
+    assert "Home pick: **small**: FID 22.00 ± 2.83" in text
+    assert "Data-centre pick: **big**: FID 11.00 ± 1.41" in text
+    assert "| real data (floor) | 1.10 ± 0.14" in text
+    assert "broken seed 0 (nan)" in text
+
+
+def test_pareto_front_keeps_only_undominated_points():
+    cost, fid = np.array([1.0, 2.0, 3.0, 4.0, 0.5]), np.array([10.0, 5.0, 7.0, 1.0, 20.0])
+    assert plots.pareto_front(cost, fid).tolist() == [4, 0, 1, 3]
+
+
+def test_every_figure_is_drawn(study):
+    runs = collect(PARAMS, "mnist")
+    logs = plots.train_logs(PARAMS, "mnist")
+    palette = plots.palette_for(list(PARAMS["variants"]))
+    out = study / "plots"
+    plots.plot_pareto(runs, out / "pareto.png", palette)
+    plots.plot_time_to_quality(logs, out / "time_to_quality.png", palette)
+    plots.plot_losses(logs, out / "losses.png")
+    plots.plot_samples(PARAMS, "mnist", out / "samples.png")
+    plots.plot_class_shares(runs, out / "class_shares.png")
+    plots.plot_scores(runs, out / "scores.png", palette)
+    for name in ("pareto", "time_to_quality", "losses", "samples", "class_shares", "scores"):
+        assert (out / f"{name}.png").read_bytes()[:4] == b"\x89PNG", name
