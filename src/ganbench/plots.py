@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -96,12 +97,18 @@ def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> N
             ax.annotate(row.variant, (getattr(row, cost), row.fid), xytext=(5, 4), textcoords="offset points",
                         fontsize=8)
         front = stats.iloc[pareto_front(stats[cost].to_numpy(), stats["fid"].to_numpy())]
-        ax.step(front[cost], front["fid"], where="post", linestyle="--", color="0.3", linewidth=1.2,
-                label="Pareto front")
+        ax.step(front[cost], front["fid"], where="post", linestyle="--", color="0.3", linewidth=1.2)
+        ax.scatter(front[cost], front["fid"], s=260, facecolors="none", edgecolors="0.2", linewidths=1.5,
+                   label="Pareto front (nothing cheaper is better)")
         if pd.notna(real_fid):
             ax.axhline(real_fid, color="black", linestyle=":", linewidth=1, label=f"{REAL_LABEL} (floor)")
-        ax.set(xscale="log", xlabel=label)
-    axes[0].set_ylabel("final FID, mean ± std over seeds (lower is better)")
+        ax.set(xscale="log", yscale="log", xlabel=label)
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        low, high = ax.get_xlim()
+        ax.xaxis.set_major_formatter(plain)  # within one decade the minor ticks carry the labels
+        ax.xaxis.set_minor_formatter(plain if high / low < 10 else matplotlib.ticker.NullFormatter())
+        ax.yaxis.set_major_formatter(plain)
+    axes[0].set_ylabel("final FID, mean ± std over seeds (log; lower is better)")
     handles, labels = axes[0].get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     axes[1].legend(unique.values(), unique.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)

@@ -1,6 +1,6 @@
 """Benchmark: seconds per training step of every variant in a params file, at its own batch size.
 
-    OMP_NUM_THREADS=2 python scripts/bench_train_step.py [--params params.yaml] [--steps 20]
+    OMP_NUM_THREADS=2 python benchmarks/train_step.py [--params params.yaml] [--steps 10]
 
 Prints one row per variant and the projected training time of the study's budget per dataset x seed.
 """
