@@ -2,7 +2,8 @@
 
     python benchmarks/metric_calibration.py --dataset mnist [--extra NAME=samples.npz ...]
 
-Rows: real held-out training images (what a perfect generator scores: the floor), real images
+Rows: the reference split itself (FID 0 by construction; its classifier score is the target), real
+held-out training images (what a perfect generator scores: the floor), real images
 with pixel noise, only half of the classes, only one class, and uniform noise (what a useless
 generator scores). `--extra` adds any sample file (a healthy and a collapsed run, say) scored
 the same way. Needs the study's data, classifier and reference (`snakemake -c all
@@ -24,14 +25,15 @@ COLUMNS = ("fid", "kid_mean", "classifier_score", "precision", "recall", "densit
            "kl_to_uniform")
 
 
-def known_sets(x: np.ndarray, y: np.ndarray, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Sets of n images (n, 28, 28, 1) in [-1, 1] with known quality, from real images x and labels y."""
+def known_sets(x: np.ndarray, y: np.ndarray, x_ref: np.ndarray, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Sets of n images (n, 28, 28, 1) in [-1, 1] with known quality, from real training images x,
+    their labels y, and the reference split x_ref itself (its classifier score is the target)."""
     real = x[holdout_rows(len(x), n, 0)]
     noisy = np.clip(real + rng.normal(0, 0.3, real.shape).astype(np.float32), -1, 1)
     half = x[rng.choice(np.flatnonzero(y < 5), n, replace=True)]
     one_class = x[rng.choice(np.flatnonzero(y == 1), n, replace=True)]
     noise = rng.uniform(-1, 1, real.shape).astype(np.float32)
-    return {"real held-out (train split)": real, "real + N(0, 0.3) pixel noise": noisy,
+    return {"the reference split itself": x_ref[:n], "real held-out (train split)": real, "real + N(0, 0.3) pixel noise": noisy,
             "classes 0-4 only": half, "class 1 only": one_class, "uniform noise": noise}
 
 
@@ -49,7 +51,8 @@ def main() -> None:
                                  lambda split: load_split(paths.data_npz(args.dataset), split),
                                  eval_params["reference"], eval_params["knn_k"], weights_sha256(classifier))
     x, y = load_split(paths.data_npz(args.dataset), "train")
-    sets = known_sets(x, y, eval_params["samples"], np.random.default_rng(0))
+    x_ref, _ = load_split(paths.data_npz(args.dataset), eval_params["reference"])
+    sets = known_sets(x, y, x_ref, eval_params["samples"], np.random.default_rng(0))
     for item in args.extra:
         name, _, path = item.partition("=")
         sets[name] = read_samples(path, allow_nonfinite=True)[0]

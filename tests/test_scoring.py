@@ -181,3 +181,9 @@ def test_real_holdout_rows_are_seeded_distinct_and_bounded():
     assert len(set(a.tolist())) == 10 and a.tolist() == sorted(a.tolist())
     with pytest.raises(ValueError, match="101 samples requested from a split of 100"):
         holdout_rows(100, 101, 0)
+
+
+def test_unit_rows_scales_features_to_unit_length_and_keeps_zero_rows():
+    from ganbench.reference import unit_rows
+    features = np.array([[3.0, 4.0], [0.0, 0.0], [0.0, 2.0]])
+    np.testing.assert_allclose(unit_rows(features), [[0.6, 0.8], [0.0, 0.0], [0.0, 1.0]])

@@ -23,12 +23,24 @@ from ganbench.classifier import FEATURE_LAYER, Embedder
 from ganbench.io import save_npz
 
 REAL_ROW = "real"  # the variant name under which the real-data row is stored and plotted
+# Space of the k-NN metrics (precision, recall, density, coverage): features scaled to unit length.
+# In raw ReLU features, images unlike any digit (noise) land near the origin, inside the k-NN
+# balls of low-norm real images: uniform noise scored precision 1.0 on MNIST. On the unit sphere
+# it scores 0.005 while real held-out images keep 0.84 (benchmarks/metric_calibration.py).
+KNN_SPACE = "l2-normalized features"
+
+
+def unit_rows(features: np.ndarray) -> np.ndarray:
+    """Rows of (N, D) scaled to unit Euclidean length (an all-zero row stays zero)."""
+    norms = np.linalg.norm(features, axis=1, keepdims=True)
+    return features / np.maximum(norms, 1e-12)
 
 
 @dataclass(frozen=True)
 class Reference:
     """Classifier view of the reference split: features (M, 500) and probs (M, 10) float64,
-    squared k-NN radii (M,) for `meta['knn_k']`, and `meta` saying what it was built from."""
+    squared k-NN radii (M,) in `KNN_SPACE` for `meta['knn_k']`, and `meta` saying what it was
+    built from."""
 
     features: np.ndarray
     probs: np.ndarray
@@ -36,16 +48,17 @@ class Reference:
     meta: dict
 
     def matches(self, classifier_sha256: str, split: str, knn_k: int) -> bool:
-        return (self.meta.get("classifier_sha256"), self.meta.get("split"), self.meta.get("knn_k")) == (
-            classifier_sha256, split, knn_k)
+        have = tuple(self.meta.get(k) for k in ("classifier_sha256", "split", "knn_k", "knn_space"))
+        return have == (classifier_sha256, split, knn_k, KNN_SPACE)
 
 
 def build_reference(embed: Embedder, x_ref: np.ndarray, split: str, knn_k: int, classifier_sha256: str) -> Reference:
-    """Embed x_ref (M, 28, 28, 1) and compute its k-NN radii (as `metrics.prdc` would)."""
+    """Embed x_ref (M, 28, 28, 1) and compute its k-NN radii (as `metrics.prdc` would in KNN_SPACE)."""
     features, probs = embed(x_ref)
-    sq_radii = metrics.knn_sq_radii(features, knn_k, features.mean(axis=0))
+    unit = unit_rows(features)
+    sq_radii = metrics.knn_sq_radii(unit, knn_k, unit.mean(axis=0))
     meta = {"split": split, "samples": int(len(x_ref)), "knn_k": int(knn_k), "feature_layer": FEATURE_LAYER,
-            "classifier_sha256": classifier_sha256}
+            "knn_space": KNN_SPACE, "classifier_sha256": classifier_sha256}
     return Reference(features, probs, sq_radii, meta)
 
 

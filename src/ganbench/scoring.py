@@ -17,7 +17,7 @@ import numpy as np
 from ganbench import metrics
 from ganbench.classifier import Embedder
 from ganbench.data import to_model_range
-from ganbench.reference import Reference
+from ganbench.reference import Reference, unit_rows
 from ganbench.sampling import NUM_CLASSES
 
 EXPECTED = "x as float32 (N,28,28,1) in [-1,1] or uint8 (N,28,28)"
@@ -90,7 +90,8 @@ def protocol(n: int, reference: Reference, eval_params: dict) -> dict:
     """How a metrics file was measured; files agree on all of it or are not comparable."""
     return {"samples": int(n), "reference": reference.meta["split"], "reference_samples": reference.meta["samples"],
             "classifier_sha256": reference.meta["classifier_sha256"],
-            "feature_layer": reference.meta["feature_layer"], "kid_subsets": eval_params["kid_subsets"],
+            "feature_layer": reference.meta["feature_layer"], "knn_space": reference.meta["knn_space"],
+            "kid_subsets": eval_params["kid_subsets"],
             "kid_subset_size": eval_params["kid_subset_size"], "kid_seed": eval_params["latent_seed"],
             "knn_k": eval_params["knn_k"]}
 
@@ -118,7 +119,7 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
                                     subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
     values = {"diverged": False, "classifier_score": metrics.classifier_score(probs),
               "fid": metrics.fid(feats, reference.features), "kid_mean": kid_mean, "kid_std": kid_std,
-              **metrics.prdc(reference.features, feats, k=k, real_sq_radii=reference.sq_radii),
+              **metrics.prdc(unit_rows(reference.features), unit_rows(feats), k=k, real_sq_radii=reference.sq_radii),
               **metrics.class_histogram(probs)}
     if labels is not None:
         values["conditional_accuracy"] = metrics.conditional_accuracy(probs, labels)
