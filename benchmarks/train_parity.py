@@ -1,0 +1,126 @@
+"""ganbench's trainer against the TensorFlow DCGAN tutorial's plain training loop, same model.
+
+    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 10] [--repeats 3]
+
+For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints seconds per step of
+  - the tutorial loop: a `tf.function` with two GradientTapes on a constant in-memory batch,
+  - ganbench's `GAN.fit` on the same constant batch, and on the real input pipeline
+    (`ganbench.train.real_batches`: shuffled batches of 60,000 images),
+the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
+GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
+measured in the same run (target >= 80 %). Best of `repeats` timings of `steps` steps each.
+"""
+import argparse
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganbench.config import VARIANT_DEFAULTS
+from ganbench.models import get_architecture
+from ganbench.profile import graph_flops
+from ganbench.runtime import configure
+from ganbench.train import build_gan, real_batches
+
+CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
+    "dcgan (tutorial), batch 256": {"arch": "dcgan", "batch": 256},
+    "mlp, batch 128": {"arch": "mlp", "batch": 128},
+}
+
+
+def variant(arch: str, batch: int) -> dict:
+    return {**VARIANT_DEFAULTS, "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0,
+            "batch": batch, "g_opt": {"lr": 1e-4}, "d_opt": {"lr": 1e-4}}
+
+
+def best_seconds_per_step(run_steps, steps: int, repeats: int) -> float:
+    run_steps(3)  # trace and warm up
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run_steps(steps)
+        timings.append((time.perf_counter() - started) / steps)
+    return min(timings)
+
+
+def tutorial_loop(settings: dict, images: tf.Tensor):
+    """The tutorial's train_step (tensorflow.org/tutorials/generative/dcgan), verbatim in spirit."""
+    arch = get_architecture(settings["arch"])
+    generator, discriminator = arch.generator(100, 1.0), arch.discriminator(1.0)
+    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
+    g_opt, d_opt = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
+
+    @tf.function
+    def train_step(batch):
+        noise = tf.random.normal([settings["batch"], 100])
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            generated = generator(noise, training=True)
+            real_output = discriminator(batch, training=True)
+            fake_output = discriminator(generated, training=True)
+            gen_loss = cross_entropy(tf.ones_like(fake_output), fake_output)
+            disc_loss = (cross_entropy(tf.ones_like(real_output), real_output)
+                         + cross_entropy(tf.zeros_like(fake_output), fake_output))
+        g_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
+        d_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
+        g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
+        d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+
+    def run(steps: int) -> None:
+        for _ in range(steps):
+            train_step(images)
+        g_opt.iterations.numpy()  # wait for the last step
+
+    return run
+
+
+def ganbench_fit(settings: dict, dataset: tf.data.Dataset):
+    gan = build_gan(settings, 0)
+
+    def run(steps: int) -> None:
+        gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+
+    return gan, run
+
+
+def matmul_peak_gflops(n: int = 2048, repeats: int = 10) -> float:
+    a = tf.random.normal([n, n])
+    b = tf.random.normal([n, n])
+    (a @ b).numpy()
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        (a @ b).numpy()
+        best = min(best, time.perf_counter() - started)
+    return 2 * n**3 / best / 1e9
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args()
+    configure(0)
+    peak = matmul_peak_gflops()
+    print(f"float32 matmul peak (2048^3, TensorFlow): {peak:.1f} GFLOP/s")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (60000, 28, 28, 1)).astype(np.float32)
+    for name, case in CASES.items():
+        settings = variant(case["arch"], case["batch"])
+        constant = tf.constant(x[:settings["batch"]])
+        plain = best_seconds_per_step(tutorial_loop(settings, constant), args.steps, args.repeats)
+        gan, on_constant = ganbench_fit(settings, tf.data.Dataset.from_tensors(constant).repeat())
+        fit_constant = best_seconds_per_step(on_constant, args.steps, args.repeats)
+        _, on_pipeline = ganbench_fit(settings, real_batches(x, None, settings["batch"], 0))
+        fit_pipeline = best_seconds_per_step(on_pipeline, args.steps, args.repeats)
+        flops = graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(constant))
+        achieved = flops / fit_constant / 1e9
+        print(f"{name}: tutorial loop {plain:.3f} s/step | ganbench fit {fit_constant:.3f} s/step "
+              f"(ratio {fit_constant / plain:.2f}, target <= 1.00) | with the input pipeline "
+              f"{fit_pipeline:.3f} s/step (ratio {fit_pipeline / fit_constant:.2f}, target <= 1.05) | "
+              f"{flops / 1e9:.1f} GFLOP/step = {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of peak "
+              "(target >= 80 %)")
+
+
+if __name__ == "__main__":
+    main()
