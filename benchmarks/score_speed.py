@@ -16,7 +16,7 @@ from ganbench import metrics, paths
 from ganbench.classifier import Embedder, build_lenet, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
-from ganbench.reference import build_reference, cached_reference
+from ganbench.reference import build_reference, cached_reference, unit_rows
 from ganbench.runtime import configure
 from ganbench.scoring import score
 
@@ -66,7 +66,7 @@ def main() -> None:
         "classifier score + histogram": lambda: (metrics.classifier_score(probs), metrics.class_histogram(probs)),
         "FID": lambda: metrics.fid(feats, ref),
         "KID": lambda: metrics.kid(feats, ref, eval_params["kid_subsets"], eval_params["kid_subset_size"]),
-        "precision/recall/density/coverage": lambda: metrics.prdc(ref, feats, eval_params["knn_k"],
+        "precision/recall/density/coverage": lambda: metrics.prdc(unit_rows(ref), unit_rows(feats), eval_params["knn_k"],
                                                                    real_sq_radii=reference.sq_radii),
     }
     for name, fn in parts.items():
