@@ -2,12 +2,18 @@
 # same command as the matching stage in dvc.yaml (tests/test_parity.py checks it).
 from snakemake.utils import min_version, validate
 
+from ganbench.config import load_params
+
 min_version("8.10")
 
 
 configfile: "params.yaml"
 
 
+# Checked before any job starts. load_params gives the stage scripts' one-line error naming the key and
+# the allowed values ("params.yaml: variants.x.loss: 'nonsat' is not one of [...]"); `validate` also
+# covers values given with --config.
+load_params("params.yaml")
 validate(config, "schemas/params.schema.yaml")
 
 

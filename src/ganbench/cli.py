@@ -10,6 +10,7 @@ from ganbench.config import DEFAULT_PARAMS, ConfigError
 from ganbench.data import DATASETS, DataError
 
 EXPECTED_ERRORS = (ConfigError, DataError, OSError, KeyError, ValueError)
+EXIT_FAILURE, EXIT_CONFIG = 1, 2  # exit statuses: expected failure; bad params (as argparse's usage errors)
 
 
 def parser(description: str, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
@@ -25,9 +26,11 @@ def parser(description: str, *, dataset: bool = True, run: bool = False) -> argp
 
 
 def main(entry: Callable[[], None]) -> None:
-    """Run a stage; an expected failure prints `error: <one line>` to stderr and exits 1.
+    """Run a stage; an expected failure prints `error: <one line>` to stderr and exits non-zero.
 
-    Set GANBENCH_DEBUG=1 to get the full traceback instead.
+    Exit status 2 means bad settings (a ConfigError: the params file, like argparse's usage
+    errors), 1 any other expected failure (data, files). Set GANBENCH_DEBUG=1 to get the full
+    traceback instead.
     """
     try:
         entry()
@@ -36,4 +39,4 @@ def main(entry: Callable[[], None]) -> None:
             raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_FAILURE)

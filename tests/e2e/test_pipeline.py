@@ -4,7 +4,10 @@ Runs in a temporary copy of the repository, so the real one keeps its results. S
 select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import json
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,10 +35,8 @@ def edit_params(cwd: Path, edit) -> None:
     (cwd / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
 
 
-@pytest.fixture(scope="module")
-def repo_copy(tmp_path_factory) -> Path:
+def smoke_copy(root: Path) -> Path:
     """A git + DVC repo holding the project's git-tracked files, on the smoke profile."""
-    root = tmp_path_factory.mktemp("ganbench")
     files = sh(REPO, "git", "ls-files", "--cached").split("\n")
     for name in filter(None, files):
         if (REPO / name).is_file():
@@ -46,6 +47,17 @@ def repo_copy(tmp_path_factory) -> Path:
     sh(root, "git", "add", "-A")
     sh(root, "git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "smoke")
     return root
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory) -> Path:
+    return smoke_copy(tmp_path_factory.mktemp("ganbench"))
+
+
+def outputs(root: Path) -> dict[str, int]:
+    """mtime of every pipeline output file present (data/, models/, results/), by relative path."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns
+            for top in ("data", "models", "results") for p in (root / top).rglob("*") if p.is_file()}
 
 
 def test_snakemake_runs_everything_and_leaves_dvc_clean(repo_copy):
@@ -69,6 +81,45 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(repo_copy):
     assert dvc_json(repo_copy, "status") == {}
     shown = dvc_json(repo_copy, "metrics", "show")
     assert "fid" in json.dumps(shown) and "test_accuracy" in json.dumps(shown)
+
+
+def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(repo_copy, tmp_path_factory):
+    """kill -9 Snakemake and its jobs right after the first training finished, then start it again as
+    the README says (`--rerun-incomplete`, after `snakemake --unlock` if it reports a stale lock): the
+    study finishes, no output that existed at the kill is rewritten, and every score equals the
+    uninterrupted run's (same machine)."""
+    root = smoke_copy(tmp_path_factory.mktemp("killed"))
+    proc = subprocess.Popen(["snakemake", "--cores", "2"], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if re.search(r"Finished jobid: \d+ \(Rule: train\)", line):
+            break
+    assert proc.poll() is None, "snakemake ended before a training finished:\n" + "".join(seen[-40:])
+    os.killpg(proc.pid, signal.SIGKILL)  # snakemake and the jobs it started (one process group)
+    proc.wait()
+    proc.stdout.close()
+    finished = outputs(root)
+    assert any(name.endswith("/train.json") for name in finished)
+
+    rerun = ["snakemake", "--cores", "2", "--rerun-incomplete"]
+    again = subprocess.run(rerun, cwd=root, capture_output=True, text=True)
+    if again.returncode:  # the killed run's lock is stale; Snakemake says to remove it with --unlock
+        assert "--unlock" in again.stdout + again.stderr, again.stderr[-3000:]
+        sh(root, "snakemake", "--unlock")
+        sh(root, *rerun)
+    after = outputs(root)
+    assert {name: after.get(name) for name in finished} == finished  # nothing finished was redone
+    assert set(after) == set(outputs(repo_copy))  # and the study is complete
+
+    scores = sorted(p.relative_to(root) for p in root.glob("results/*/*/seed*/metrics.json"))
+    assert len(scores) == 6  # 2 datasets x (2 variants + the real-data row)
+    for name in scores:
+        assert (root / name).read_text() == (repo_copy / name).read_text(), name
+    for dataset in ("mnist", "fashion"):  # the classifier too, all but its wall time
+        a, b = (json.loads((r / f"results/classifier/{dataset}/metrics.json").read_text()) for r in (root, repo_copy))
+        assert a.pop("train_seconds") > 0 and b.pop("train_seconds") > 0 and a == b
 
 
 def test_dvc_repro_reruns_only_what_a_param_edit_touched(repo_copy):

@@ -1,0 +1,52 @@
+"""Stage scripts' failures: one line on stderr; exit 2 for bad params, 1 for any other expected error."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ganbench import cli
+from ganbench.config import ConfigError
+from ganbench.data import DataError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def fail_with(exc: Exception):
+    def entry():
+        raise exc
+    return entry
+
+
+@pytest.mark.parametrize("exc, status", [
+    (ConfigError("params.yaml: batch: 0 is less than the minimum of 1"), 2),
+    (DataError("data/mnist/data.npz: unreadable"), 1),
+    (OSError("models/g.keras: cannot load generator"), 1),
+    (KeyError("unknown loss 'x'; known: hinge"), 1),
+    (ValueError("x.npz: 'x' has shape (3,)\nsecond line"), 1),
+])
+def test_expected_errors_are_one_line_with_their_exit_status(capsys, monkeypatch, exc, status):
+    monkeypatch.delenv("GANBENCH_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(fail_with(exc))
+    assert exit_.value.code == status
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_unexpected_errors_keep_their_traceback():
+    with pytest.raises(ZeroDivisionError):
+        cli.main(fail_with(ZeroDivisionError("bug")))
+
+
+def test_stage_script_refuses_bad_params_before_any_work(tmp_path):
+    params = yaml.safe_load((REPO / "profiles/smoke.yaml").read_text())
+    params["variants"]["dcgan_ns"]["loss"] = "non_saturing"
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params))
+    done = subprocess.run([sys.executable, str(REPO / "scripts/fetch_data.py"), "--dataset", "mnist"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == ("error: params.yaml: variants.dcgan_ns.loss: 'non_saturing' is not one of "
+                           "['hinge', 'least_squares', 'minimax', 'non_saturating', 'wasserstein']\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "params.yaml"]  # nothing fetched, nothing written
