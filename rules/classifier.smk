@@ -12,6 +12,8 @@ rule train_classifier:
         "logs/train_classifier/{dataset}.log",
     benchmark:
         "logs/benchmarks/train_classifier/{dataset}.tsv"
-    threads: 2
+    threads: threads_for("train_classifier")
+    resources:
+        **resources_for("train_classifier"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

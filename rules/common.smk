@@ -31,3 +31,28 @@ def code(*modules):
         path = Path("src/ganbench") / module
         files += sorted(str(p) for p in path.glob("*.py")) if path.is_dir() else [str(path)]
     return files
+
+
+# What each job asks of the machine or the cluster, from params.yaml `resources:`: a rule's own
+# entry over `default`. Threads reach TensorFlow as OMP_NUM_THREADS (ganbench.runtime); mem_mb,
+# runtime (minutes) and gpu are the standard resources that cluster executor plugins turn into a
+# job's request (workflow-profiles/) and that `snakemake --resources gpu=1` limits on one machine.
+# Neither front end reruns a stage when they change (threads do move float rounding: README).
+# JOB_DEFAULTS serve a params file without `resources:`.
+JOB_DEFAULTS = {"threads": 1, "mem_mb": 2000, "runtime": 30, "gpu": 0}
+
+
+def job_settings(rule_name):
+    resources = config.get("resources", {})
+    return {**JOB_DEFAULTS, **resources.get("default", {}), **resources.get(rule_name, {})}
+
+
+def threads_for(rule_name):
+    return job_settings(rule_name)["threads"]
+
+
+def resources_for(rule_name):
+    """mem_mb and runtime, plus gpu only when asked for: some plugins read a `gpu` key of 0 as a GPU job."""
+    settings = job_settings(rule_name)
+    gpu = {"gpu": settings["gpu"]} if settings["gpu"] else {}
+    return {"mem_mb": settings["mem_mb"], "runtime": settings["runtime"], **gpu}

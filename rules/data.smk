@@ -7,5 +7,8 @@ rule fetch_data:
         card="data/{dataset}/card.json",
     log:
         "logs/fetch_data/{dataset}.log",
+    threads: threads_for("fetch_data")
+    resources:
+        **resources_for("fetch_data"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

@@ -24,7 +24,9 @@ rule train:
         "logs/train/{dataset}/{variant}/seed{seed}.log",
     benchmark:
         "logs/benchmarks/train/{dataset}/{variant}/seed{seed}.tsv"
-    threads: 2
+    threads: threads_for("train")
+    resources:
+        **resources_for("train"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --seed {wildcards.seed} 2>&1 | tee {log}"
@@ -45,7 +47,9 @@ rule generate:
         latent_seed=config["eval"]["latent_seed"],
     log:
         "logs/generate/{dataset}/{variant}/seed{seed}.log",
-    threads: 2
+    threads: threads_for("generate")
+    resources:
+        **resources_for("generate"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --seed {wildcards.seed} 2>&1 | tee {log}"
@@ -65,7 +69,9 @@ rule score:
         eval=config["eval"],
     log:
         "logs/score/{dataset}/{variant}/seed{seed}.log",
-    threads: 2
+    threads: threads_for("score")
+    resources:
+        **resources_for("score"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} --samples {input.samples}"
         " --out {output.metrics} --allow-nonfinite 2>&1 | tee {log}"
@@ -85,7 +91,9 @@ rule profile:
         variant=lambda w: config["variants"][w.variant],
     log:
         "logs/profile/{dataset}/{variant}/seed{seed}.log",
-    threads: 2
+    threads: threads_for("profile")
+    resources:
+        **resources_for("profile"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} --variant {wildcards.variant}"
         " --seed {wildcards.seed} 2>&1 | tee {log}"

@@ -17,6 +17,9 @@ rule summarize:
         seeds=SEEDS,
     log:
         "logs/summarize/{dataset}.log",
+    threads: threads_for("summarize")
+    resources:
+        **resources_for("summarize"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"
 
@@ -36,6 +39,9 @@ rule report:
         budget=config["budget"],
     log:
         "logs/report.log",
+    threads: threads_for("report")
+    resources:
+        **resources_for("report"),
     shell:
         "python {input.script} 2>&1 | tee {log}"
 
@@ -55,5 +61,8 @@ rule plot:
         seeds=SEEDS,
     log:
         "logs/plot/{dataset}.log",
+    threads: threads_for("plot")
+    resources:
+        **resources_for("plot"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"

@@ -15,7 +15,9 @@ rule embed_reference:
         knn_k=config["eval"]["knn_k"],
     log:
         "logs/embed_reference/{dataset}.log",
-    threads: 2
+    threads: threads_for("embed_reference")
+    resources:
+        **resources_for("embed_reference"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} 2>&1 | tee {log}"
 
@@ -32,5 +34,8 @@ rule real_samples:
         samples=config["eval"]["samples"],
     log:
         "logs/real_samples/{dataset}/seed{seed}.log",
+    threads: threads_for("real_samples")
+    resources:
+        **resources_for("real_samples"),
     shell:
         "python {input.script} --dataset {wildcards.dataset} --seed {wildcards.seed} 2>&1 | tee {log}"

@@ -1,0 +1,69 @@
+"""Temporary copies of the repository for the end-to-end tests, and commands run inside them.
+
+A copy is self-contained: its own git repo, and its own `src/` first on PYTHONPATH, so the stage
+scripts run the copy's library and not the installed one (an editable install points elsewhere).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
+
+
+def env(root: Path) -> dict:
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, "PYTHONPATH": str(root / "src"), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def sh(cwd: Path, *cmd: str) -> str:
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env(cwd))
+    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
+
+
+def snakemake(cwd: Path, *args: str) -> str:
+    return sh(cwd, sys.executable, "-m", "snakemake", *args)
+
+
+def dvc_json(cwd: Path, *args: str) -> dict:
+    return json.loads(subprocess.run([sys.executable, "-m", "dvc", *args, "--json"], cwd=cwd, capture_output=True,
+                                     text=True, env=env(cwd), check=True).stdout)
+
+
+def commit(root: Path, message: str) -> None:
+    sh(root, "git", "add", "-A")
+    sh(root, "git", *GIT_USER, "commit", "-qm", message)
+
+
+def reduced_smoke_copy(root: Path) -> Path:
+    """The git-tracked files in a new git repo at `root`, on the smoke profile cut to MNIST and the
+    reference variant (one training run: what these tests need of a study, in half the time)."""
+    files = subprocess.run(["git", "ls-files", "--cached"], cwd=REPO, capture_output=True, text=True, check=True)
+    for name in filter(None, files.stdout.split("\n")):
+        if (REPO / name).is_file():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, root / name)
+    sh(root, "git", "init", "-q")
+    sh(root, sys.executable, "scripts/use_profile.py", "smoke")
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    params["datasets"] = ["mnist"]
+    params["variants"] = {"dcgan_ns": params["variants"]["dcgan_ns"]}
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    commit(root, "reduced smoke study")
+    return root
+
+
+def output_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every pipeline output (data/, models/, results/), by path relative to `root`."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for top in ("data", "models", "results") for p in sorted((root / top).rglob("*"))
+            if p.is_file() and p.name != ".gitignore"}
