@@ -278,3 +278,17 @@ def test_damaged_data_npz_is_a_one_line_error_naming_it(tmp_path, damage):
     with pytest.raises(DataError) as err:
         data.load_split(path, "train")
     assert_one_line(err, str(path))
+
+
+def test_data_npz_rewritten_after_fetch_is_caught_by_its_card(tmp_path, monkeypatch):
+    arrays = synthetic(2)
+    monkeypatch.setitem(data.HASHES, "mnist", {k: data.sha256_array(v) for k, v in arrays.items()})
+    monkeypatch.setitem(data.SOURCES, "mnist", [lambda name, local_dir: ("fake:ok", arrays)])
+    data.fetch_dataset("mnist", tmp_path)
+    data.load_split(tmp_path / "data.npz", "test")  # as fetched: accepted
+    altered = dict(arrays, y_test=(arrays["y_test"] + 1) % 10)  # a valid zip, valid labels, other content
+    np.savez(tmp_path / "data.npz", **altered)
+    data.load_split(tmp_path / "data.npz", "train")  # the split that still matches is accepted
+    with pytest.raises(DataError) as err:
+        data.load_split(tmp_path / "data.npz", "test")
+    assert_one_line(err, str(tmp_path / "data.npz"), "y_test", "card.json")

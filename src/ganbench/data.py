@@ -7,6 +7,7 @@ uint8 arrays must hash to the constants below, so every source yields byte-ident
 from __future__ import annotations
 
 import gzip
+import json
 import io
 import logging
 import math
@@ -370,7 +371,24 @@ def load_split(path: str | os.PathLike, split: str, limit: int | None = None):
             missing = [k for k in (f"x_{split}", f"y_{split}") if k not in npz.files]
             if missing:
                 raise DataError(f"{path}: missing key {missing[0]}")
-            x, y = npz[f"x_{split}"][:limit], npz[f"y_{split}"][:limit]
+            x, y = npz[f"x_{split}"], npz[f"y_{split}"]
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise DataError(f"{path}: unreadable ({_oneline(e)})") from None
-    return to_model_range(x), y.astype(np.int64)
+    _check_against_card(Path(path), {f"x_{split}": x, f"y_{split}": y})
+    return to_model_range(x[:limit]), y[:limit].astype(np.int64)
+
+
+def _check_against_card(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """If `card.json` sits next to `path` (the fetch stage writes both), the arrays must hash to it:
+    a data.npz rewritten or replaced after fetching is refused instead of silently trained on."""
+    card_path = path.parent / "card.json"
+    if not card_path.is_file():
+        return
+    try:
+        expected = json.loads(card_path.read_text())["sha256"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise DataError(f"{card_path}: unreadable dataset card ({_oneline(e)})") from None
+    for key, array in arrays.items():
+        if key in expected and sha256_array(array) != expected[key]:
+            raise DataError(f"{path}: {key} does not match the sha256 in {card_path}; "
+                            f"fetch it again (snakemake -R fetch_data, or dvc repro -f fetch_data@<dataset>)")
