@@ -5,7 +5,7 @@ DATASETS = config["datasets"]
 VARIANTS = list(config["variants"])
 SEEDS = config["seeds"]
 RUN = "results/{dataset}/{variant}/seed{seed}"
-REAL = "real"  # the real-data reference row, scored like a variant (ganbench.reference.REAL_ROW)
+REAL = "real"  # the real-data reference row, scored like a variant (ganbench.paths.REAL_ROW)
 TRAINED = "|".join(VARIANTS)  # variant names that have a generator
 PLOT_NAMES = ["pareto", "time_to_quality", "losses", "samples", "class_shares", "scores"]
 

@@ -5,7 +5,8 @@ from ganbench.config import load_params
 from ganbench.data import load_split
 from ganbench.generate import save_grid
 from ganbench.io import save_npz
-from ganbench.reference import REAL_ROW, holdout_rows
+from ganbench.paths import REAL_ROW
+from ganbench.reference import holdout_rows
 
 
 def run() -> None:

@@ -81,6 +81,7 @@ class Embedder:
 
     def __init__(self, classifier: keras.Model):
         self.classifier = classifier
+        self.feature_layer = FEATURE_LAYER
         self._two_headed = keras.Model(classifier.inputs,
                                        [classifier.get_layer(FEATURE_LAYER).output, classifier.outputs[0]])
 

@@ -29,6 +29,7 @@ from ganbench.io import atomic_path, sha256_array, save_npz, write_json
 log = logging.getLogger(__name__)
 
 DATASETS = ("mnist", "fashion")
+NUM_CLASSES = 10  # both datasets: labels 0..9
 SPLITS = {"train": 60000, "test": 10000}
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 HASHES = {  # sha256 of the C-order uint8 bytes (images N*28*28, labels N)

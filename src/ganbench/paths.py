@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+REAL_ROW = "real"  # the "variant" under which the real-data reference row is stored, scored and plotted
+
 
 def data_dir(dataset: str) -> Path:
     return Path("data") / dataset

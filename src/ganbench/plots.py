@@ -20,7 +20,7 @@ import seaborn as sns  # noqa: E402
 
 from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
-from ganbench.reference import REAL_ROW  # noqa: E402
+from ganbench.paths import REAL_ROW  # noqa: E402
 from ganbench.summary import CLASS_SHARES  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")

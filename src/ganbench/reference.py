@@ -15,14 +15,16 @@ import json
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ganbench import metrics
-from ganbench.classifier import FEATURE_LAYER, Embedder
 from ganbench.io import save_npz
 
-REAL_ROW = "real"  # the variant name under which the real-data row is stored and plotted
+if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
+    from ganbench.classifier import Embedder
+
 # Space of the k-NN metrics (precision, recall, density, coverage): features scaled to unit length.
 # In raw ReLU features, images unlike any digit (noise) land near the origin, inside the k-NN
 # balls of low-norm real images: uniform noise scored precision 1.0 on MNIST. On the unit sphere
@@ -57,7 +59,7 @@ def build_reference(embed: Embedder, x_ref: np.ndarray, split: str, knn_k: int, 
     features, probs = embed(x_ref)
     unit = unit_rows(features)
     sq_radii = metrics.knn_sq_radii(unit, knn_k, unit.mean(axis=0))
-    meta = {"split": split, "samples": int(len(x_ref)), "knn_k": int(knn_k), "feature_layer": FEATURE_LAYER,
+    meta = {"split": split, "samples": int(len(x_ref)), "knn_k": int(knn_k), "feature_layer": embed.feature_layer,
             "knn_space": KNN_SPACE, "classifier_sha256": classifier_sha256}
     return Reference(features, probs, sq_radii, meta)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ganbench.reference import REAL_ROW
+from ganbench.paths import REAL_ROW
 
 LOWER_IS_BETTER = {"fid": True, "kid_mean": True, "classifier_score": False, "precision": False, "recall": False,
                    "density": False, "coverage": False}

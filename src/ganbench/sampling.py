@@ -4,7 +4,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-NUM_CLASSES = 10
+from ganbench.data import NUM_CLASSES
+
 
 
 def fixed_latents(n: int, latent_dim: int, seed: int) -> np.ndarray:

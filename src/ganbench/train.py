@@ -24,10 +24,11 @@ import tensorflow as tf
 
 from ganbench import metrics
 from ganbench.classifier import Embedder
+from ganbench.data import NUM_CLASSES
 from ganbench.gan import GAN
 from ganbench.losses import get_loss
 from ganbench.models import get_architecture
-from ganbench.sampling import NUM_CLASSES, sample
+from ganbench.sampling import sample
 
 log = logging.getLogger(__name__)
 

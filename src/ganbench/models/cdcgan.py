@@ -9,9 +9,9 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from ganbench.data import NUM_CLASSES
 from ganbench.models.dcgan import discriminator_trunk, generator_trunk
 
-NUM_CLASSES = 10
 LABEL_EMBEDDING = 50
 
 
