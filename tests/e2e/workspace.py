@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -44,9 +46,9 @@ def commit(root: Path, message: str) -> None:
     sh(root, "git", *GIT_USER, "commit", "-qm", message)
 
 
-def reduced_smoke_copy(root: Path) -> Path:
-    """The git-tracked files in a new git repo at `root`, on the smoke profile cut to MNIST and the
-    reference variant (one training run: what these tests need of a study, in half the time)."""
+def reduced_smoke_copy(root: Path, dataset: str = "mnist", variant: str = "dcgan_ns") -> Path:
+    """The git-tracked files in a new git repo at `root`, on the smoke profile cut to one dataset and
+    one variant (one training run: what these tests need of a study, in a third of the time)."""
     files = subprocess.run(["git", "ls-files", "--cached"], cwd=REPO, capture_output=True, text=True, check=True)
     for name in filter(None, files.stdout.split("\n")):
         if (REPO / name).is_file():
@@ -55,8 +57,8 @@ def reduced_smoke_copy(root: Path) -> Path:
     sh(root, "git", "init", "-q")
     sh(root, sys.executable, "scripts/use_profile.py", "smoke")
     params = yaml.safe_load((root / "params.yaml").read_text())
-    params["datasets"] = ["mnist"]
-    params["variants"] = {"dcgan_ns": params["variants"]["dcgan_ns"]}
+    params["datasets"] = [dataset]
+    params["variants"] = {variant: params["variants"][variant]}
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     commit(root, "reduced smoke study")
     return root
@@ -67,3 +69,35 @@ def output_hashes(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for top in ("data", "models", "results") for p in sorted((root / top).rglob("*"))
             if p.is_file() and p.name != ".gitignore"}
+
+
+def output_mtimes(root: Path) -> dict[str, int]:
+    """mtime of every pipeline output (data/, models/, results/), by path relative to `root`:
+    an output whose mtime changed was rewritten by a stage that ran."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns
+            for top in ("data", "models", "results") for p in sorted((root / top).rglob("*"))
+            if p.is_file() and p.name != ".gitignore"}
+
+
+def edit_params(root: Path, edit) -> None:
+    """Apply `edit(params: dict)` to root/params.yaml."""
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    edit(params)
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def kill_when(root: Path, cmd: list[str], pattern: str) -> str:
+    """Run `cmd` in `root` and SIGKILL it with every process it started (its process group) as soon
+    as a line of its output matches `pattern`; returns the output seen. Fails if it ends first."""
+    proc = subprocess.Popen(cmd, cwd=root, env={**env(root), "PYTHONUNBUFFERED": "1"}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if re.search(pattern, line):
+            break
+    assert proc.poll() is None, f"{cmd} ended before printing {pattern!r}:\n" + "".join(seen[-40:])
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    return "".join(seen)

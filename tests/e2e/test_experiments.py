@@ -1,0 +1,132 @@
+"""The used-by flow on a finished (reduced) smoke study: a param edit, `dvc repro`, `dvc metrics
+diff`; then DVC experiments: `dvc exp run`, a queued sweep (`--queue` + `dvc queue start`),
+`dvc exp show` / `dvc exp diff`, `dvc exp apply` / `dvc exp branch`, `dvc plots diff` (DVC's HTML
+and the offline PNG). After each step that changes the workspace, `sync_frontends.py --from dvc`
+brings Snakemake in step, and then neither tool has work left.
+
+Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
+"""
+import json
+import shutil
+import sys
+import time
+
+import pytest
+
+from workspace import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
+
+pytestmark = pytest.mark.e2e
+LR = "variants.dcgan_ns.g_opt.lr"
+CELL = "results/mnist/dcgan_ns/seed0"
+# what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
+# per-dataset stages that read every cell; never the data, the classifier or the real-data row
+DOWNSTREAM = (f"{CELL}/", "results/summary", "results/report.md", "results/plots/mnist/")
+
+
+def dvc(root, *args: str) -> str:
+    return sh(root, sys.executable, "-m", "dvc", *args)
+
+
+def assert_in_step(root) -> None:
+    """Sync Snakemake to DVC's work, then neither front end has anything to do."""
+    sh(root, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
+    assert dvc_json(root, "status") == {}
+    assert "Nothing to be done" in snakemake(root, "--cores", "1", "--dry-run")
+
+
+def wait_for_queue(root, timeout_s: float = 900) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status = dvc(root, "queue", "status")
+        if not any(word in status for word in ("Queued", "Running")):
+            return status
+        time.sleep(5)
+    raise AssertionError(f"dvc queue still busy after {timeout_s} s:\n{status}")
+
+
+def metric(shown: list, name: str, path: str, key: str):
+    """A metric of experiment `name` from `dvc exp show --json`."""
+    for baseline in shown:
+        for exp in baseline.get("experiments") or []:
+            for rev in exp["revs"]:
+                if rev["name"] == name:
+                    return rev["data"]["metrics"][path]["data"][key]
+    raise AssertionError(f"experiment {name} not in dvc exp show")
+
+
+@pytest.fixture(scope="module")
+def study(local_study, tmp_path_factory):
+    """A private copy of the finished study, committed as the experiments' baseline."""
+    root = tmp_path_factory.mktemp("experiments") / "ganbench"
+    shutil.copytree(local_study, root, symlinks=True)
+    commit(root, "baseline study")
+    return root
+
+
+def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study):
+    edit_params(study, lambda p: p["classifier"].update(train_samples=3000))
+    # dvc status names the stages whose own params changed (repro would then run all downstream)
+    assert set(dvc_json(study, "status")) == {"train_classifier@mnist"}
+    edit_params(study, lambda p: p["classifier"].update(train_samples=2000))  # undone
+    assert dvc_json(study, "status") == {}
+
+    edit_params(study, lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=0.001))
+    # the variant's cell (training and profile read its params) and the per-dataset stages listing it
+    assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@mnist-dcgan_ns-0",
+                                             "summarize@mnist", "plot@mnist"}
+    before = output_mtimes(study)
+    dvc(study, "repro")
+    rerun = {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}
+    assert f"{CELL}/generator.keras" in rerun and f"{CELL}/metrics.json" in rerun
+    assert [name for name in rerun if not name.startswith(DOWNSTREAM)] == []
+
+    diff = dvc_json(study, "metrics", "diff")  # HEAD (the baseline) against the workspace
+    changed = {path for path, figures in diff.items() if any(v.get("diff") for v in figures.values())}
+    assert {f"{CELL}/metrics.json", f"{CELL}/train.json", "results/summary.json"} <= changed
+    assert not any(path.startswith(("results/classifier", "results/mnist/real")) for path in changed)
+    assert_in_step(study)
+
+
+def test_queued_sweep_show_and_diff(study):
+    dvc(study, "exp", "run", "-n", "lr-1e-3")  # the edited workspace as an experiment: nothing to rerun
+    dvc(study, "exp", "run", "--queue", "-S", f"{LR}=0.0005", "-n", "lr-5e-4")
+    dvc(study, "queue", "start")
+    assert "Success" in wait_for_queue(study)
+
+    shown = dvc_json(study, "exp", "show")
+    fids = {name: metric(shown, name, f"{CELL}/metrics.json", "fid") for name in ("lr-1e-3", "lr-5e-4")}
+    assert all(f > 0 for f in fids.values()) and fids["lr-1e-3"] != fids["lr-5e-4"]
+
+    diff = dvc_json(study, "exp", "diff", "lr-1e-3", "lr-5e-4")
+    assert diff["params"]["params.yaml"][LR]["old"] == 0.001
+    assert diff["params"]["params.yaml"][LR]["new"] == 0.0005
+    assert diff["metrics"][f"{CELL}/metrics.json"]["fid"]["diff"] != 0
+    assert "results/summary.json" in diff["metrics"]  # the variant x dataset means, compared too
+
+
+def test_apply_and_branch_keep_an_experiment(study):
+    dvc(study, "exp", "apply", "lr-5e-4")
+    applied = json.loads((study / f"{CELL}/metrics.json").read_text())
+    assert applied["fid"] == metric(dvc_json(study, "exp", "show"), "lr-5e-4", f"{CELL}/metrics.json", "fid")
+    assert_in_step(study)  # the applied experiment's outputs count as built for both tools
+
+    dvc(study, "exp", "branch", "lr-1e-3", "keep-lr-1e-3")
+    branches = sh(study, "git", "branch", "--list", "keep-lr-1e-3")
+    assert "keep-lr-1e-3" in branches
+    kept = sh(study, "git", "show", "keep-lr-1e-3:params.yaml")
+    assert "lr: 0.001" in kept
+
+
+def test_plots_diff_overlays_two_experiments_in_html_and_png(study):
+    out = study / "plots_diff"
+    dvc(study, "plots", "diff", "lr-1e-3", "lr-5e-4", "-o", str(out / "dvc"))
+    page = (out / "dvc/index.html").read_text()
+    assert "lr-1e-3" in page and "lr-5e-4" in page  # DVC's page: one colour per experiment
+
+    target = f"{CELL}/train_log.csv"
+    sh(study, sys.executable, "scripts/plots_diff.py", "lr-1e-3", "lr-5e-4", "--targets", target,
+       "--out", str(out / "offline"))
+    png = out / "offline/results__mnist__dcgan_ns__seed0__train_log.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    html = png.with_suffix(".html").read_text()
+    assert "lr-1e-3" in html and "lr-5e-4" in html and "cdn.jsdelivr" not in html  # Vega is inside
