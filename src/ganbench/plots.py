@@ -46,13 +46,14 @@ def train_logs(params: dict, dataset: str) -> pd.DataFrame:
 
 
 def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
-    """FID during training (eval_samples, log scale) against training seconds; band = seed range."""
+    """FID during training (eval_samples, log scale) against training seconds, one line per seed:
+    seeds reach an eval point at different seconds, so a mean over seeds at equal x does not exist."""
     fig, ax = plt.subplots(figsize=(9, 5.5))
-    sns.lineplot(data=logs, x="seconds", y="fid", hue="variant", palette=palette, errorbar=("pi", 100),
-                 marker="o", markersize=4, ax=ax)
+    sns.lineplot(data=logs, x="seconds", y="fid", hue="variant", units="seed", estimator=None, palette=palette,
+                 marker="o", markersize=4, linewidth=1.3, ax=ax)
     ax.set(yscale="log", xlabel="training time on this machine [s] (evaluation excluded)",
            ylabel="FID in classifier features (lower is better)",
-           title=f"{logs['dataset'].iloc[0]}: time to quality (line: seed mean, band: seed range)")
+           title=f"{logs['dataset'].iloc[0]}: time to quality (one line per seed)")
     ax.legend(title="variant", bbox_to_anchor=(1.01, 1), loc="upper left")
     _save(fig, path)
 
@@ -80,6 +81,11 @@ def pareto_front(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
     return np.array(front, dtype=int)
 
 
+def _leading_digit_formatter(digits: set[int]) -> matplotlib.ticker.FuncFormatter:
+    """Label a log-axis tick only if its leading digit is in `digits` (2 and 5: 0.2, 0.5, 2, 5, 20...)."""
+    return matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}" if int(f"{v:e}"[0]) in digits else "")
+
+
 def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
     """Mean FID (+- std over seeds) against training compute and against generator latency, one
     point per variant, the Pareto front (nothing cheaper is better) drawn as a dashed step line."""
@@ -105,8 +111,10 @@ def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> N
         ax.set(xscale="log", yscale="log", xlabel=label)
         plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
         low, high = ax.get_xlim()
-        ax.xaxis.set_major_formatter(plain)  # within one decade the minor ticks carry the labels
-        ax.xaxis.set_minor_formatter(plain if high / low < 10 else matplotlib.ticker.NullFormatter())
+        ax.xaxis.set_major_formatter(plain)  # over a decade or two, minor ticks carry labels too
+        minor = plain if high / low < 10 else _leading_digit_formatter({2, 5}) if high / low < 100 \
+            else matplotlib.ticker.NullFormatter()
+        ax.xaxis.set_minor_formatter(minor)
         ax.yaxis.set_major_formatter(plain)
     axes[0].set_ylabel("final FID, mean ± std over seeds (log; lower is better)")
     handles, labels = axes[0].get_legend_handles_labels()
