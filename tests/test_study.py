@@ -92,16 +92,23 @@ def test_pareto_front_keeps_only_undominated_points():
     assert plots.pareto_front(cost, fid).tolist() == [4, 0, 1, 3]
 
 
-def test_every_figure_is_drawn(study):
+def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
+    """Same results -> the same PNG bytes, so DVC sees a rerun plot stage as unchanged."""
     runs = collect(PARAMS, "mnist")
     logs = plots.train_logs(PARAMS, "mnist")
     palette = plots.palette_for(list(PARAMS["variants"]))
-    out = study / "plots"
-    plots.plot_pareto(runs, out / "pareto.png", palette)
-    plots.plot_time_to_quality(logs, out / "time_to_quality.png", palette)
-    plots.plot_losses(logs, out / "losses.png")
-    plots.plot_samples(PARAMS, "mnist", out / "samples.png")
-    plots.plot_class_shares(runs, out / "class_shares.png")
-    plots.plot_scores(runs, out / "scores.png", palette)
-    for name in ("pareto", "time_to_quality", "losses", "samples", "class_shares", "scores"):
-        assert (out / f"{name}.png").read_bytes()[:4] == b"\x89PNG", name
+    drawn = {}
+    for attempt in ("first", "second"):
+        out = study / attempt
+        plots.plot_pareto(runs, out / "pareto.png", palette)
+        plots.plot_time_to_quality(logs, out / "time_to_quality.png", palette)
+        plots.plot_losses(logs, out / "losses.png")
+        plots.plot_samples(PARAMS, "mnist", out / "samples.png")
+        plots.plot_class_shares(runs, out / "class_shares.png")
+        plots.plot_scores(runs, out / "scores.png", palette)
+        drawn[attempt] = {p.name: p.read_bytes() for p in sorted(out.glob("*.png"))}
+    assert sorted(drawn["first"]) == sorted(f"{n}.png" for n in ("pareto", "time_to_quality", "losses", "samples",
+                                                                  "class_shares", "scores"))
+    for name, png in drawn["first"].items():
+        assert png[:4] == b"\x89PNG", name
+        assert png == drawn["second"][name], f"{name} differs between two draws of the same results"

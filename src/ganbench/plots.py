@@ -176,7 +176,7 @@ def plot_scores(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> N
     floors = long[long["variant"] == REAL_LABEL].groupby("metric")["value"].mean()
     for metric, ax in grid.axes_dict.items():
         sns.stripplot(data=long[long["metric"] == metric], x="value", y="variant", order=order, color="0.15",
-                      size=3, ax=ax)
+                      size=3, jitter=False, ax=ax)  # seaborn's jitter draws from the global RNG: unreproducible PNGs
         if pd.notna(floors.get(metric)):
             ax.axvline(floors[metric], color="black", linestyle=":", linewidth=1)
         ax.set_title(SCORE_PANELS[metric])
