@@ -1,6 +1,6 @@
 """ganbench's trainer against the TensorFlow DCGAN tutorial's plain training loop, same model.
 
-    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 10] [--repeats 3]
+    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 20] [--warmup 5] [--repeats 3]
 
 For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints seconds per step of
   - the tutorial loop: a `tf.function` with two GradientTapes on a constant in-memory batch,
@@ -8,7 +8,10 @@ For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints secon
     (`ganbench.train.real_batches`: shuffled batches of 60,000 images),
 the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
 GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
-measured in the same run (target >= 80 %). Best of `repeats` timings of `steps` steps each.
+measured in the same run (target >= 80 %). Each figure is the steady-state mean over `steps`
+steps taken inside one run after `warmup` steps (tracing, thread-pool start and the shuffle
+buffer's first fill excluded), best of `repeats` runs taken in turns: how a long training run
+spends its time.
 """
 import argparse
 import time
@@ -34,14 +37,29 @@ def variant(arch: str, batch: int) -> dict:
             "batch": batch, "g_opt": {"lr": 1e-4}, "d_opt": {"lr": 1e-4}}
 
 
-def best_seconds_per_step(run_steps, steps: int, repeats: int) -> float:
-    run_steps(3)  # trace and warm up
-    timings = []
+class StepClock(keras.callbacks.Callback):
+    """Wall-clock time at the end of every training batch of a `fit` call."""
+
+    def on_train_begin(self, logs=None):
+        self.ends = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.ends.append(time.perf_counter())
+
+
+def steady_seconds_per_step(ends: list[float], warmup: int) -> float:
+    """Mean step time from the end of step `warmup` to the end of the last step."""
+    return (ends[-1] - ends[warmup - 1]) / (len(ends) - warmup)
+
+
+def best_interleaved(runs: dict, repeats: int) -> dict[str, float]:
+    """Best seconds per step of each run, taken in turns (A, B, C, A, B, C, ...) so that a slow
+    spell of the machine hits every contender alike."""
+    timings = {name: [] for name in runs}
     for _ in range(repeats):
-        started = time.perf_counter()
-        run_steps(steps)
-        timings.append((time.perf_counter() - started) / steps)
-    return min(timings)
+        for name, run in runs.items():
+            timings[name].append(run())
+    return {name: min(values) for name, values in timings.items()}
 
 
 def tutorial_loop(settings: dict, images: tf.Tensor):
@@ -66,53 +84,63 @@ def tutorial_loop(settings: dict, images: tf.Tensor):
         g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
         d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
 
-    def run(steps: int) -> None:
-        for _ in range(steps):
+    def run(warmup: int, steps: int) -> float:
+        ends = []
+        for _ in range(warmup + steps):
             train_step(images)
-        g_opt.iterations.numpy()  # wait for the last step
+            g_opt.iterations.numpy()  # wait for the step, as Keras does to report its logs
+            ends.append(time.perf_counter())
+        return steady_seconds_per_step(ends, warmup)
 
     return run
 
 
 def ganbench_fit(settings: dict, dataset: tf.data.Dataset):
-    gan = build_gan(settings, 0)
+    """ganbench's GAN.fit on `dataset`; one call per timing, like one training run."""
+    gan, clock = build_gan(settings, 0), StepClock()
 
-    def run(steps: int) -> None:
-        gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+    def run(warmup: int, steps: int) -> float:
+        gan.fit(dataset, epochs=1, steps_per_epoch=warmup + steps, verbose=0, callbacks=[clock])
+        return steady_seconds_per_step(clock.ends, warmup)
 
     return gan, run
 
 
-def matmul_peak_gflops(n: int = 2048, repeats: int = 10) -> float:
-    a = tf.random.normal([n, n])
-    b = tf.random.normal([n, n])
-    (a @ b).numpy()
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
+def matmul_peak_gflops(sizes: tuple[int, ...] = (1024, 2048, 4096), repeats: int = 5) -> float:
+    """Best float32 GFLOP/s of square TensorFlow matmuls: the machine's practical compute peak."""
+    best = 0.0
+    for n in sizes:
+        a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
         (a @ b).numpy()
-        best = min(best, time.perf_counter() - started)
-    return 2 * n**3 / best / 1e9
+        for _ in range(repeats):
+            started = time.perf_counter()
+            (a @ b).numpy()
+            best = max(best, 2 * n**3 / (time.perf_counter() - started) / 1e9)
+    return best
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--steps", type=int, default=20, help="timed steps per run (the MLP takes 10x as many)")
+    p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--repeats", type=int, default=3)
     args = p.parse_args()
     configure(0)
     peak = matmul_peak_gflops()
-    print(f"float32 matmul peak (2048^3, TensorFlow): {peak:.1f} GFLOP/s")
+    print(f"float32 matmul peak (best of 1024-4096 square TensorFlow matmuls): {peak:.1f} GFLOP/s")
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (60000, 28, 28, 1)).astype(np.float32)
     for name, case in CASES.items():
         settings = variant(case["arch"], case["batch"])
         constant = tf.constant(x[:settings["batch"]])
-        plain = best_seconds_per_step(tutorial_loop(settings, constant), args.steps, args.repeats)
+        steps = args.steps * (10 if case["arch"] == "mlp" else 1)  # ~40 ms steps need more of them
+        tutorial = tutorial_loop(settings, constant)
         gan, on_constant = ganbench_fit(settings, tf.data.Dataset.from_tensors(constant).repeat())
-        fit_constant = best_seconds_per_step(on_constant, args.steps, args.repeats)
         _, on_pipeline = ganbench_fit(settings, real_batches(x, None, settings["batch"], 0))
-        fit_pipeline = best_seconds_per_step(on_pipeline, args.steps, args.repeats)
+        best = best_interleaved({"plain": lambda: tutorial(args.warmup, steps),
+                                 "constant": lambda: on_constant(args.warmup, steps),
+                                 "pipeline": lambda: on_pipeline(args.warmup, steps)}, args.repeats)
+        plain, fit_constant, fit_pipeline = best["plain"], best["constant"], best["pipeline"]
         flops = graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(constant))
         achieved = flops / fit_constant / 1e9
         print(f"{name}: tutorial loop {plain:.3f} s/step | ganbench fit {fit_constant:.3f} s/step "
