@@ -1,6 +1,6 @@
 """ganbench's trainer against the TensorFlow DCGAN tutorial's plain training loop, same model.
 
-    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 20] [--warmup 5] [--repeats 3]
+    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 20] [--warmup 5] [--repeats 5]
 
 For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints seconds per step of
   - the tutorial loop: a `tf.function` with two GradientTapes on a constant in-memory batch,
@@ -8,10 +8,11 @@ For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints secon
     (`ganbench.train.real_batches`: shuffled batches of 60,000 images),
 the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
 GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
-measured in the same run (target >= 80 %). Each figure is the steady-state mean over `steps`
-steps taken inside one run after `warmup` steps (tracing, thread-pool start and the shuffle
-buffer's first fill excluded), best of `repeats` runs taken in turns: how a long training run
-spends its time.
+(best of 1024-4096 square matmuls) measured in every turn of the same run (target >= 80 %). Each figure
+is the steady-state mean over `steps` steps taken inside one run after `warmup` steps (tracing,
+thread-pool start and the shuffle buffer's first fill excluded), best of `repeats` runs taken in
+turns: how a long training run spends its time. The per-turn ratios (median, range) show how
+much of a gap is the machine's drift.
 """
 import argparse
 import time
@@ -52,14 +53,20 @@ def steady_seconds_per_step(ends: list[float], warmup: int) -> float:
     return (ends[-1] - ends[warmup - 1]) / (len(ends) - warmup)
 
 
-def best_interleaved(runs: dict, repeats: int) -> dict[str, float]:
-    """Best seconds per step of each run, taken in turns (A, B, C, A, B, C, ...) so that a slow
-    spell of the machine hits every contender alike."""
+def interleaved(runs: dict, repeats: int) -> dict[str, np.ndarray]:
+    """Seconds per step of each run, `repeats` times, taken in turns (A, B, C, A, B, C, ...) so that
+    a slow spell of the machine hits every contender alike and turn i of A pairs with turn i of B."""
     timings = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
             timings[name].append(run())
-    return {name: min(values) for name, values in timings.items()}
+    return {name: np.array(values) for name, values in timings.items()}
+
+
+def paired_ratio(numerator: np.ndarray, denominator: np.ndarray) -> str:
+    """Median and range of the per-turn ratios: how far apart the contenders are beyond drift."""
+    ratios = numerator / denominator
+    return f"per turn median {np.median(ratios):.3f}, range {ratios.min():.3f}-{ratios.max():.3f}"
 
 
 def tutorial_loop(settings: dict, images: tf.Tensor):
@@ -123,11 +130,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--steps", type=int, default=20, help="timed steps per run (the MLP takes 10x as many)")
     p.add_argument("--warmup", type=int, default=5)
-    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args()
     configure(0)
-    peak = matmul_peak_gflops()
-    print(f"float32 matmul peak (best of 1024-4096 square TensorFlow matmuls): {peak:.1f} GFLOP/s")
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (60000, 28, 28, 1)).astype(np.float32)
     for name, case in CASES.items():
@@ -137,17 +142,20 @@ def main() -> None:
         tutorial = tutorial_loop(settings, constant)
         gan, on_constant = ganbench_fit(settings, tf.data.Dataset.from_tensors(constant).repeat())
         _, on_pipeline = ganbench_fit(settings, real_batches(x, None, settings["batch"], 0))
-        best = best_interleaved({"plain": lambda: tutorial(args.warmup, steps),
-                                 "constant": lambda: on_constant(args.warmup, steps),
-                                 "pipeline": lambda: on_pipeline(args.warmup, steps)}, args.repeats)
-        plain, fit_constant, fit_pipeline = best["plain"], best["constant"], best["pipeline"]
-        flops = graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(constant))
-        achieved = flops / fit_constant / 1e9
+        timings = interleaved({"plain": lambda: tutorial(args.warmup, steps),
+                               "constant": lambda: on_constant(args.warmup, steps),
+                               "pipeline": lambda: on_pipeline(args.warmup, steps),
+                               "matmul": lambda: 1 / matmul_peak_gflops()}, args.repeats)  # s per GFLOP
+        plain, fit_constant, fit_pipeline = (timings[name].min() for name in ("plain", "constant", "pipeline"))
+        gflop = graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(constant)) / 1e9
+        peak, achieved = 1 / timings["matmul"].min(), gflop / fit_constant  # best spells of the run
         print(f"{name}: tutorial loop {plain:.3f} s/step | ganbench fit {fit_constant:.3f} s/step "
-              f"(ratio {fit_constant / plain:.2f}, target <= 1.00) | with the input pipeline "
-              f"{fit_pipeline:.3f} s/step (ratio {fit_pipeline / fit_constant:.2f}, target <= 1.05) | "
-              f"{flops / 1e9:.1f} GFLOP/step = {achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of peak "
-              "(target >= 80 %)")
+              f"(ratio of bests {fit_constant / plain:.2f}, target <= 1.00; "
+              f"{paired_ratio(timings['constant'], timings['plain'])}) | with the input pipeline "
+              f"{fit_pipeline:.3f} s/step (ratio {fit_pipeline / fit_constant:.2f}, target <= 1.05; "
+              f"{paired_ratio(timings['pipeline'], timings['constant'])}) | {gflop:.1f} GFLOP/step = "
+              f"{achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the best matmul peak {peak:.1f} GFLOP/s "
+              f"(target >= 80 %; {paired_ratio(timings['matmul'] * gflop, timings['constant'])})")
 
 
 if __name__ == "__main__":
