@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ganbench import metrics, paths
+from ganbench import paths
+from ganbench.metrics import classes, fid, kid, knn
 from ganbench.classifier import Embedder, build_lenet, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
@@ -63,10 +64,10 @@ def main() -> None:
     ref = reference.features
     parts = {
         "embed (classifier forward)": lambda: embed(x),
-        "classifier score + histogram": lambda: (metrics.classifier_score(probs), metrics.class_histogram(probs)),
-        "FID": lambda: metrics.fid(feats, ref),
-        "KID": lambda: metrics.kid(feats, ref, eval_params["kid_subsets"], eval_params["kid_subset_size"]),
-        "precision/recall/density/coverage": lambda: metrics.prdc(unit_rows(ref), unit_rows(feats), eval_params["knn_k"],
+        "classifier score + histogram": lambda: (classes.classifier_score(probs), classes.class_histogram(probs)),
+        "FID": lambda: fid.fid(feats, ref),
+        "KID": lambda: kid.kid(feats, ref, eval_params["kid_subsets"], eval_params["kid_subset_size"]),
+        "precision/recall/density/coverage": lambda: knn.prdc(unit_rows(ref), unit_rows(feats), eval_params["knn_k"],
                                                                    real_sq_radii=reference.sq_radii),
     }
     for name, fn in parts.items():

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ganbench import metrics
+from ganbench.metrics import knn
 from ganbench.io import save_npz
 
 if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
@@ -55,10 +55,10 @@ class Reference:
 
 
 def build_reference(embed: Embedder, x_ref: np.ndarray, split: str, knn_k: int, classifier_sha256: str) -> Reference:
-    """Embed x_ref (M, 28, 28, 1) and compute its k-NN radii (as `metrics.prdc` would in KNN_SPACE)."""
+    """Embed x_ref (M, 28, 28, 1) and compute its k-NN radii (as `knn.prdc` would in KNN_SPACE)."""
     features, probs = embed(x_ref)
     unit = unit_rows(features)
-    sq_radii = metrics.knn_sq_radii(unit, knn_k, unit.mean(axis=0))
+    sq_radii = knn.knn_sq_radii(unit, knn_k, unit.mean(axis=0))
     meta = {"split": split, "samples": int(len(x_ref)), "knn_k": int(knn_k), "feature_layer": embed.feature_layer,
             "knn_space": KNN_SPACE, "classifier_sha256": classifier_sha256}
     return Reference(features, probs, sq_radii, meta)

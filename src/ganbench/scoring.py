@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ganbench import metrics
+from ganbench.metrics import classes, fid, kid, knn
 from ganbench.data import NUM_CLASSES, to_model_range
 from ganbench.reference import Reference, unit_rows
 
@@ -117,14 +117,14 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     if not finite.all():
         return {"diverged": True, "non_finite_samples": int((~finite).sum()), **result}
     feats, probs = embed(x)
-    kid_mean, kid_std = metrics.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
+    kid_mean, kid_std = kid.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
                                     subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
-    values = {"diverged": False, "classifier_score": metrics.classifier_score(probs),
-              "fid": metrics.fid(feats, reference.features), "kid_mean": kid_mean, "kid_std": kid_std,
-              **metrics.prdc(unit_rows(reference.features), unit_rows(feats), k=k, real_sq_radii=reference.sq_radii),
-              **metrics.class_histogram(probs)}
+    values = {"diverged": False, "classifier_score": classes.classifier_score(probs),
+              "fid": fid.fid(feats, reference.features), "kid_mean": kid_mean, "kid_std": kid_std,
+              **knn.prdc(unit_rows(reference.features), unit_rows(feats), k=k, real_sq_radii=reference.sq_radii),
+              **classes.class_histogram(probs)}
     if labels is not None:
-        values["conditional_accuracy"] = metrics.conditional_accuracy(probs, labels)
+        values["conditional_accuracy"] = classes.conditional_accuracy(probs, labels)
     values = {name: _finite_or_none(v) if isinstance(v, float) else v for name, v in values.items()}
     return {**values, **result}
 

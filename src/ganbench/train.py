@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ganbench import metrics
+from ganbench.metrics import fid as fid_metric
 from ganbench.classifier import Embedder
 from ganbench.data import NUM_CLASSES
 from ganbench.gan import GAN
@@ -82,7 +82,7 @@ class QualityLog(keras.callbacks.Callback):
         fid, top_share = float("nan"), float("nan")
         if np.all(np.isfinite(fake)):
             features, probs = self.embed(fake)
-            fid = metrics.frechet_distance(*metrics.gaussian_stats(features), *self.ref_stats)
+            fid = fid_metric.frechet_distance(*fid_metric.gaussian_stats(features), *self.ref_stats)
             top_share = float(np.bincount(probs.argmax(axis=1), minlength=NUM_CLASSES).max() / len(probs))
         logs.update(step=step, seconds=self.seconds, fid=fid, top_class_share=top_share)
         self._check_collapse(epoch, top_share)
@@ -145,7 +145,7 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     epochs = -(-budget["steps"] // budget["eval_every"])
     budget["steps"] = epochs * budget["eval_every"]
     embed = Embedder(classifier)
-    ref_stats = metrics.gaussian_stats(embed(x_ref)[0])
+    ref_stats = fid_metric.gaussian_stats(embed(x_ref)[0])
 
     def fit(seconds_before: float) -> tuple[GAN, QualityLog]:
         gan = build_gan(variant, seed)

@@ -1,0 +1,68 @@
+"""Kernel Inception Distance (Binkowski et al. 2018) on classifier features."""
+from __future__ import annotations
+
+import numpy as np
+
+from ganbench.metrics.arrays import as_matrix
+
+
+def _cubic_kernel(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """k(a_i, b_j) = (a_i.b_j / D + 1)^3 for a (m, D), b (n, D) -> (m, n), the KID kernel
+    (Binkowski et al. 2018); b = None means b = a, computed as a symmetric product (half the
+    work). Cubed by multiplication in place: `** 3` costs as much as the GEMM."""
+    k = a @ (a if b is None else b).T
+    k /= a.shape[1]
+    k += 1.0
+    cube = k * k
+    cube *= k
+    return cube
+
+
+def _mmd2_unbiased(x: np.ndarray, y: np.ndarray) -> float:
+    """Unbiased MMD^2 between samples x (m, D) and y (n, D) with the cubic polynomial kernel
+    (Binkowski et al. 2018, eq. 3): the within-set means exclude the diagonal i == j, which is
+    what removes the bias."""
+    m, n = len(x), len(y)
+    kxx, kyy = _cubic_kernel(x), _cubic_kernel(y)
+    return float((kxx.sum() - np.trace(kxx)) / (m * (m - 1)) + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
+                 - 2.0 * _cubic_kernel(x, y).mean())
+
+
+def kid_subset_indices(n: int, size: int, subsets: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """`subsets` index arrays of `size` distinct rows out of n: consecutive blocks of a random
+    permutation, and of a fresh permutation whenever one is used up.
+
+    While subsets * size <= n the subsets are disjoint, as in TF-GAN's blockwise KID, so every
+    sample counts once and the std over subsets is a std of independent estimates; 10 disjoint
+    subsets of 1000 out of 10,000 give a mean nearly as precise as 100 overlapping ones (the
+    `torch-fidelity` default) at a tenth of the cost.
+    """
+    per_permutation = n // size
+    blocks: list[np.ndarray] = []
+    while len(blocks) < subsets:
+        order = rng.permutation(n)
+        blocks += [order[i * size:(i + 1) * size] for i in range(per_permutation)]
+    return blocks[:subsets]
+
+
+def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subset_size: int = 1000,
+        seed: int = 0) -> tuple[float, float]:
+    """Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD GANs"): mean and
+    (population) std of the unbiased MMD^2 over `subsets` pairs of random subsets, float64.
+
+    Features are (N, D) and (M, D). Each subset has min(subset_size, N, M) rows, chosen by
+    `kid_subset_indices` with two independent streams spawned from `numpy.random.default_rng(seed)`
+    (first for a, second for b), so the result is deterministic given the seed.
+    Unbiased, so unlike FID its expectation does not depend on the sample size, and it can be
+    slightly negative when both sets come from one distribution.
+    """
+    a, b = as_matrix(features_a, "features_a"), as_matrix(features_b, "features_b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"kid: feature dimensions differ, {a.shape[1]} vs {b.shape[1]}")
+    size = min(subset_size, len(a), len(b))
+    if size < 2 or subsets < 1:
+        raise ValueError(f"kid: need subsets >= 1 and subsets of >= 2 rows, got {subsets} of {size}")
+    rng_a, rng_b = np.random.default_rng(seed).spawn(2)
+    pairs = zip(kid_subset_indices(len(a), size, subsets, rng_a), kid_subset_indices(len(b), size, subsets, rng_b))
+    values = [_mmd2_unbiased(a[ia], b[ib]) for ia, ib in pairs]
+    return float(np.mean(values)), float(np.std(values))
