@@ -1,28 +1,21 @@
-# ganbench workflow: the table of contents. Every rule runs `python scripts/<stage>.py ...`, the
-# same command as the matching stage in dvc.yaml (tests/test_parity.py checks it).
-from snakemake.utils import min_version, validate
-
-from ganbench.config import load_params
-
-min_version("8.10")
+# ganbench: a GAN benchmark on MNIST and Fashion-MNIST. The stages are declared once, in
+# src/ganbench/stages.py; rules/stages.smk makes one rule of each, dvc.yaml is generated from the
+# same table (`ganbench dag`). Every stage reads params.yaml, and so does this file.
+from ganbench.config import load_params, refuse_overrides
 
 
 configfile: "params.yaml"
 
 
-# Checked before any job starts. load_params gives the stage scripts' one-line error naming the key and
-# the allowed values ("params.yaml: variants.x.loss: 'nonsat' is not one of [...]"); `validate` also
-# covers values given with --config.
+# A bad params.yaml stops here, before any job, with one line naming the key and the allowed values
+# ("params.yaml: variants.x.loss: 'nonsat' is not one of [...]"); so does a value given with
+# --config or --configfile, which the stage scripts would never see (they read params.yaml).
 load_params("params.yaml")
-validate(config, "schemas/params.schema.yaml")
+refuse_overrides(config, "params.yaml")
 
 
 include: "rules/common.smk"
-include: "rules/data.smk"
-include: "rules/classifier.smk"
-include: "rules/reference.smk"
-include: "rules/gan.smk"
-include: "rules/plots.smk"
+include: "rules/stages.smk"
 
 
 report: "report/workflow.rst"
@@ -30,11 +23,9 @@ report: "report/workflow.rst"
 
 rule all:
     input:
-        expand("results/classifier/{dataset}/metrics.json", dataset=DATASETS),
-        expand("results/plots/{dataset}/{name}.png", dataset=DATASETS, name=PLOT_NAMES),
-        "results/report.md",
+        glue.all_outputs(config),
 
 
 onsuccess:
     # Record the finished outputs in dvc.lock so `dvc status` is clean and DVC redoes nothing.
-    shell("python scripts/sync_frontends.py --from snakemake")
+    shell("python -m ganbench sync --from snakemake")

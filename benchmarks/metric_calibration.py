@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 
 from ganbench import paths
-from ganbench.classifier import Embedder, load_classifier, weights_sha256
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
 from ganbench.reference import cached_reference, holdout_rows

@@ -14,7 +14,8 @@ import numpy as np
 
 from ganbench import paths
 from ganbench.metrics import classes, fid, kid, knn
-from ganbench.classifier import Embedder, build_lenet, load_classifier, weights_sha256
+from ganbench.classifier import build_lenet
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
 from ganbench.reference import build_reference, cached_reference, unit_rows

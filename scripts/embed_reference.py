@@ -1,7 +1,7 @@
 """Embed a dataset's reference split in its classifier once, for every score to reuse:
 results/classifier/<dataset>/reference.npz (features, probs, k-NN radii, what they came from)."""
 from ganbench import cli, paths
-from ganbench.classifier import Embedder, load_classifier, weights_sha256
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
 from ganbench.reference import build_reference, save_reference

@@ -2,7 +2,8 @@
 samples.npz and a 10x10 grid.png."""
 from ganbench import cli, paths
 from ganbench.config import load_params
-from ganbench.generate import load_generator, save_grid
+from ganbench.grids import save_grid
+from ganbench.model_files import load_model
 from ganbench.io import save_npz
 from ganbench.runtime import configure
 from ganbench.sampling import sample
@@ -13,7 +14,7 @@ def run() -> None:
     params = load_params(args.params)
     configure(args.seed)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
-    x, y = sample(load_generator(out / "generator.keras"), params["eval"]["samples"], params["eval"]["latent_seed"])
+    x, y = sample(load_model(out / "generator.keras", "generator"), params["eval"]["samples"], params["eval"]["latent_seed"])
     save_npz(out / "samples.npz", x=x, **({} if y is None else {"y": y}))
     save_grid(x, out / "grid.png", f"{args.dataset} / {args.variant} / seed {args.seed}")
 

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from ganbench import cli, paths
 from ganbench.config import load_params, variant
-from ganbench.generate import load_generator
+from ganbench.model_files import load_model
 from ganbench.io import read_json, write_json
 from ganbench.profile import generator_flops_per_image, generator_latency_ms, generator_throughput, train_step_flops
 from ganbench.runtime import configure, peak_rss_mb
@@ -27,7 +27,7 @@ def run() -> None:
     configure(args.seed)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
     trained = read_json(out / "train.json")
-    generator = load_generator(out / "generator.keras")
+    generator = load_model(out / "generator.keras", "generator")
     step_flops = train_step_flops(settings, args.seed)
     step_seconds = trained["train_seconds"] / max(trained["steps_done"], 1)
     latency = generator_latency_ms(generator)

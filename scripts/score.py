@@ -1,22 +1,11 @@
 """Score any sample set against a dataset's reference split in the pipeline's classifier.
 
-    python scripts/score.py --dataset mnist --samples X.npz --out metrics.json
+    python scripts/score.py --dataset mnist --samples X.npz --out metrics.json   (= `ganbench score ...`)
 
 X.npz holds `x` (float32 in [-1,1], (N,28,28,1), or uint8 (N,28,28)) and optionally labels `y`.
-The embedded reference split is read from results/classifier/<dataset>/reference.npz when it
-matches the classifier and params, and computed on the fly otherwise.
 """
-import sys
-import time
-
-from ganbench import cli, paths
-from ganbench.classifier import Embedder, load_classifier, weights_sha256
-from ganbench.config import load_params
-from ganbench.data import load_split
-from ganbench.io import write_json
-from ganbench.reference import cached_reference
-from ganbench.runtime import configure
-from ganbench.scoring import read_samples, score
+from ganbench import cli
+from ganbench.score_command import score_file
 
 
 def run() -> None:
@@ -26,21 +15,7 @@ def run() -> None:
     p.add_argument("--allow-nonfinite", action="store_true",
                    help="record a set with NaN/inf samples as diverged instead of failing (the pipeline does)")
     args = p.parse_args()
-    eval_params = load_params(args.params)["eval"]
-    configure(eval_params["latent_seed"])
-    x, y = read_samples(args.samples, args.allow_nonfinite)
-    if len(x) != eval_params["samples"]:
-        print(f"warning: {args.samples}: {len(x)} samples, but eval.samples is {eval_params['samples']}; FID is "
-              "biased in N, so compare these metrics only with sets of the same size", file=sys.stderr)
-    classifier = load_classifier(paths.classifier_model(args.dataset))
-    embed = Embedder(classifier)
-    reference = cached_reference(paths.reference_npz(args.dataset), embed,
-                                 lambda split: load_split(paths.data_npz(args.dataset), split),
-                                 eval_params["reference"], eval_params["knn_k"], weights_sha256(classifier))
-    started = time.perf_counter()
-    result = score(x, reference, embed, eval_params, y)
-    print(f"scored {len(x)} samples in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-    write_json(args.out, {"dataset": args.dataset, "samples_file": str(args.samples), **result})
+    score_file(args.dataset, args.samples, args.out, args.params, args.allow_nonfinite)
 
 
 if __name__ == "__main__":

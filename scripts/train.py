@@ -1,9 +1,10 @@
 """Train one GAN variant on one dataset with one seed (resumes from checkpoints/ if killed)."""
 from ganbench import cli, paths
-from ganbench.classifier import load_classifier
+from ganbench.embedding import load_classifier
 from ganbench.config import load_params, run_budget, variant
 from ganbench.data import load_split
 from ganbench.io import atomic_path, write_json
+from ganbench.model_files import save_model
 from ganbench.runtime import configure, peak_rss_mb
 from ganbench.train import train_gan
 
@@ -20,8 +21,7 @@ def run() -> None:
     gan, train_log, status = train_gan(x_train, y_train, x_ref, classifier, settings, budget, args.seed,
                                        paths.checkpoint_dir(args.dataset, args.variant, args.seed))
     out = paths.run_dir(args.dataset, args.variant, args.seed)
-    with atomic_path(out / "generator.keras") as tmp:
-        gan.sampler.save(tmp)
+    save_model(gan.sampler, out / "generator.keras")
     with atomic_path(out / "train_log.csv") as tmp:
         train_log.to_csv(tmp, index=False)
     write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed,

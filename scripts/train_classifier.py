@@ -2,10 +2,12 @@
 import time
 
 from ganbench import cli, paths
-from ganbench.classifier import evaluate, train_classifier, weights_sha256
+from ganbench.classifier import evaluate, train_classifier
 from ganbench.config import load_params
 from ganbench.data import load_split
-from ganbench.io import atomic_path, write_json
+from ganbench.embedding import weights_sha256
+from ganbench.io import write_json
+from ganbench.model_files import save_model
 from ganbench.runtime import configure
 
 
@@ -20,8 +22,7 @@ def run() -> None:
     model = train_classifier(x_train, y_train, settings["epochs"], settings["batch"], settings["lr"],
                              settings["seed"])
     seconds = time.perf_counter() - started
-    with atomic_path(paths.classifier_model(args.dataset)) as tmp:
-        model.save(tmp)
+    save_model(model, paths.classifier_model(args.dataset))
     write_json(paths.classifier_metrics(args.dataset), {
         "dataset": args.dataset, **evaluate(model, x_test, y_test), "train_samples": len(x_train),
         "train_seconds": round(seconds, 2), "classifier_sha256": weights_sha256(model)})

@@ -1,22 +1,35 @@
-"""params.yaml validation: every profile is valid; a bad value is a one-line error naming the key."""
+"""params.yaml validation: every profile is valid; a bad value is a one-line error naming the key;
+variants are their overrides deep-merged onto `variant_defaults`; --config overrides are refused."""
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ganbench.config import ConfigError, load_params, run_budget, variant
+from ganbench.config import ConfigError, deep_merge, load_params, refuse_overrides, run_budget, variant
+from ganbench.profiles import materialise
 
 REPO = Path(__file__).resolve().parents[1]
+PROFILES = sorted(p.stem for p in (REPO / "profiles").glob("*.yaml"))
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "profiles").glob("*.yaml")) + [REPO / "params.yaml"],
-                         ids=lambda p: p.name)
-def test_every_profile_is_valid(path):
-    assert load_params(path)["variants"]
+def profile_file(tmp_path, name: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(materialise(name, REPO / "profiles"))
+    return path
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_every_profile_is_valid(tmp_path, name):
+    assert load_params(profile_file(tmp_path, name))["variants"]
+
+
+def test_params_yaml_is_the_default_profile():
+    """The shipped study's params are the default profile, byte for byte (`ganbench profile default`)."""
+    assert (REPO / "params.yaml").read_text() == materialise("default", REPO / "profiles")
 
 
 def write_edited(tmp_path, edit) -> Path:
-    params = yaml.safe_load((REPO / "profiles/smoke.yaml").read_text())
+    params = yaml.safe_load(materialise("smoke", REPO / "profiles"))
     edit(params)
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(params))
@@ -46,14 +59,14 @@ def test_unreadable_yaml_is_one_line(tmp_path):
     assert "\n" not in str(err.value)
 
 
-def test_unknown_variant_lists_known_ones():
-    params = load_params(REPO / "profiles/smoke.yaml")
+def test_unknown_variant_lists_known_ones(tmp_path):
+    params = load_params(profile_file(tmp_path, "smoke"))
     with pytest.raises(ConfigError, match="known: cdcgan_ns, dcgan_ns"):
         variant(params, "nope")
 
 
-def test_budget_is_shared_unless_a_variant_overrides_it():
-    params = load_params(REPO / "profiles/smoke.yaml")
+def test_budget_is_shared_unless_a_variant_overrides_it(tmp_path):
+    params = load_params(profile_file(tmp_path, "smoke"))
     settings = variant(params, "dcgan_ns")
     assert run_budget(params, settings)["steps"] == params["budget"]["steps"]
     override = {**settings, "budget": {"steps": 7}}
@@ -61,8 +74,8 @@ def test_budget_is_shared_unless_a_variant_overrides_it():
     assert run_budget(params, override)["eval_every"] == params["budget"]["eval_every"]
 
 
-def test_budget_in_epochs_becomes_steps_at_the_variant_batch():
-    params = load_params(REPO / "profiles/full.yaml")
+def test_budget_in_epochs_becomes_steps_at_the_variant_batch(tmp_path):
+    params = load_params(profile_file(tmp_path, "full"))
     budget = run_budget(params, variant(params, "dcgan_ns"))
     assert budget["steps"] == 7032 and "epochs" not in budget  # ceil(30 * 60000 / 256)
     assert run_budget(params, {**variant(params, "dcgan_ns"), "budget": {"steps": 10}})["steps"] == 10
@@ -90,21 +103,23 @@ def variant_edit(**settings):
     (lambda p: p.update(datasets=["mnist", "cifar"]), "datasets.1", "'cifar' is not one of ['mnist', 'fashion']"),
     (variant_edit(batch="64"), "variants.dcgan_ns.batch", "'64' is not of type 'integer'"),
     (variant_edit(width="wide"), "variants.dcgan_ns.width", "'wide' is not of type 'number'"),
-    (lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=-2e-4), "variants.dcgan_ns.g_opt.lr",
+    (variant_edit(g_opt={"lr": -2e-4}), "variants.dcgan_ns.g_opt.lr",
      "less than or equal to the minimum of 0"),
     (variant_edit(batch=0), "variants.dcgan_ns.batch", "0 is less than the minimum of 1"),
     (variant_edit(ema_decay=1.0), "variants.dcgan_ns.ema_decay", "greater than or equal to the maximum of 1"),
     (variant_edit(ema_decay=-0.5), "variants.dcgan_ns.ema_decay", "less than or equal to the minimum of 0"),
-    (lambda p: p["variants"]["dcgan_ns"].pop("latent_dim"), "variants.dcgan_ns", "'latent_dim' is a required property"),
+    (lambda p: p["variant_defaults"].pop("latent_dim"), "variant_defaults", "'latent_dim' is a required property"),
+    (lambda p: p["variant_defaults"]["g_opt"].pop("beta_2"), "variant_defaults.g_opt", "'beta_2' is a required property"),
     (lambda p: p["budget"].pop("steps"), "budget", "'steps' is a required property"),
     (lambda p: p.pop("eval"), "<top level>", "'eval' is a required property"),
     (variant_edit(lr=1e-3), "variants.dcgan_ns", "'lr' is not one of ['arch', 'loss', 'latent_dim', 'width', 'batch', "
      "'g_opt', 'd_opt', 'd_steps', 'gp_weight', 'ema_decay', 'budget']"),
-    (lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(beta1=0.5), "variants.dcgan_ns.g_opt",
+    (variant_edit(g_opt={"beta1": 0.5}), "variants.dcgan_ns.g_opt",
      "'beta1' is not one of ['name', 'lr', 'beta_1', 'beta_2']"),
     (lambda p: p.update(seed=[0]), "<top level>", "'seed' is not one of ['datasets', 'seeds', 'data',"),
 ], ids=["arch", "loss", "loss_dict_name", "loss_dict_key", "dataset", "type_str_for_int", "type_str_for_number",
-        "negative_lr", "batch_0", "ema_1", "ema_negative", "missing_variant_key", "missing_steps", "missing_section",
+        "negative_lr", "batch_0", "ema_1", "ema_negative", "missing_default", "missing_default_beta", "missing_steps",
+        "missing_section",
         "unknown_variant_key", "unknown_optimizer_key", "unknown_top_key"])
 def test_bad_params_say_key_and_allowed_values_on_one_line(tmp_path, edit, key, allowed):
     path = write_edited(tmp_path, edit)
@@ -150,3 +165,31 @@ def test_closed_objects_list_exactly_their_properties():
     for where, node in found:
         assert set(node["propertyNames"]["enum"]) == set(node["properties"]), where
         assert "additionalProperties" not in node, where  # would report first, without the allowed keys
+
+
+# ------------------------------------------------------------------- variant defaults and overrides
+def test_a_variant_is_its_overrides_deep_merged_onto_the_defaults(tmp_path):
+    path = write_edited(tmp_path, lambda p: p["variants"]["dcgan_ns"].update(g_opt={"lr": 1e-3}))
+    params = load_params(path)
+    resolved = variant(params, "dcgan_ns")
+    assert resolved["g_opt"] == {**params["variant_defaults"]["g_opt"], "lr": 1e-3}  # betas inherited
+    assert resolved["width"] == 0.25 and resolved["latent_dim"] == params["variant_defaults"]["latent_dim"]
+    assert params["variants"]["dcgan_ns"]["g_opt"] == {"lr": 1e-3}  # the file's content is left as written
+
+
+def test_deep_merge_merges_mappings_and_replaces_everything_else():
+    base = {"a": {"x": 1, "y": [1, 2]}, "b": 1}
+    assert deep_merge(base, {"a": {"y": [3]}, "c": None}) == {"a": {"x": 1, "y": [3]}, "b": 1, "c": None}
+    assert base == {"a": {"x": 1, "y": [1, 2]}, "b": 1}  # not modified
+
+
+# --------------------------------------------------------------------------- command-line overrides
+def test_a_config_differing_from_params_yaml_is_refused_naming_the_key(tmp_path):
+    path = write_edited(tmp_path, lambda p: None)
+    config = yaml.safe_load(path.read_text())
+    refuse_overrides(config, path)  # the same values: fine
+    config["variants"]["dcgan_ns"]["batch"] = 16
+    with pytest.raises(ConfigError) as err:
+        refuse_overrides(config, path)
+    assert str(err.value).startswith(f"{path}: variants.dcgan_ns.batch: set on the command line")
+    assert "dvc exp run -S variants.dcgan_ns.batch=" in str(err.value) and "\n" not in str(err.value)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from ganbench.errors import UnknownName
 from ganbench.losses import LOSSES, get_loss, gradient_penalty
 
 REAL = tf.constant([[2.0], [-1.0]])
@@ -59,7 +60,7 @@ def test_cross_entropy_losses_are_finite_for_extreme_logits():
 
 
 def test_unknown_loss_lists_known_ones():
-    with pytest.raises(KeyError, match="hinge.*least_squares"):
+    with pytest.raises(UnknownName, match="hinge.*least_squares"):
         get_loss("wasserstein_typo")
 
 

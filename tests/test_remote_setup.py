@@ -1,5 +1,6 @@
-"""scripts/setup_remote.py: one command makes a directory (default) or cloud URL the DVC remote."""
+"""`ganbench remote`: one command makes a directory (default) or cloud URL the DVC remote."""
 import importlib.util
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +28,8 @@ def dvc_config(root: Path, *args: str) -> str:
 
 
 def test_default_is_a_directory_beside_the_repository(dvc_repo):
-    done = subprocess.run([sys.executable, str(REPO / "scripts/setup_remote.py")], cwd=dvc_repo,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "ganbench", "remote"], cwd=dvc_repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert done.returncode == 0, done.stderr
     assert DEFAULT_URL == "../ganbench-dvc-remote" and (dvc_repo.parent / "ganbench-dvc-remote").is_dir()
     assert dvc_config(dvc_repo, "--project", "core.remote") == "storage"

@@ -9,7 +9,8 @@ import keras
 import numpy as np
 import pytest
 
-from ganbench.classifier import Embedder, build_lenet, weights_sha256
+from ganbench.classifier import build_lenet
+from ganbench.embedding import Embedder, weights_sha256
 from ganbench.reference import build_reference, cached_reference, holdout_rows, save_reference
 from ganbench.scoring import ProtocolMismatch, as_model_input, check_comparable, read_samples, score
 

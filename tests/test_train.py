@@ -1,14 +1,20 @@
 """Trainer on tiny synthetic data: eval log rows, determinism, and resume after a kill."""
+from pathlib import Path
+
 import keras
 import numpy as np
+import pandas as pd
 import pytest
+import yaml
 
 from ganbench.classifier import build_lenet
-from ganbench.config import VARIANT_DEFAULTS
+from ganbench.config import deep_merge
 from ganbench.train import train_gan
 
-VARIANT = {**VARIANT_DEFAULTS, "arch": "dcgan", "loss": "non_saturating", "latent_dim": 8, "width": 0.125,
-           "batch": 8, "g_opt": {"name": "adam", "lr": 2e-4, "beta_1": 0.5}, "d_opt": {"name": "adam", "lr": 2e-4}}
+
+REPO = Path(__file__).resolve().parents[1]
+VARIANT = deep_merge(yaml.safe_load((REPO / "profiles/default.yaml").read_text())["variant_defaults"],
+                     {"arch": "dcgan", "latent_dim": 8, "width": 0.125, "batch": 8})
 BUDGET = {"steps": 4, "eval_every": 2, "eval_samples": 16, "train_samples": None, "latent_seed": 1,
           "collapse": {"max_class_share": 1.01, "patience": 1}}  # collapse check off: untrained classifier
 
@@ -44,37 +50,40 @@ def test_same_seed_same_weights(data, tmp_path):
     np.testing.assert_array_equal(log_a["fid"], log_b["fid"])
 
 
-def test_killed_run_resumes_from_its_last_checkpoint(data, tmp_path, monkeypatch):
-    state = tmp_path / "state"
-    original = keras.callbacks.CSVLogger.on_epoch_end
+def crash_after_first_checkpoint(monkeypatch):
+    """Make the run die (as if killed) right after the first epoch's checkpoint is written."""
+    original = keras.callbacks.BackupAndRestore.on_epoch_end
 
-    def crash_after_first_eval(self, epoch, logs=None):
+    def crash(self, epoch, logs=None):
         original(self, epoch, logs)
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", crash_after_first_eval)
+    monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_epoch_end", crash)
+    return lambda: monkeypatch.setattr(keras.callbacks.BackupAndRestore, "on_epoch_end", original)
+
+
+def test_killed_run_resumes_from_its_last_checkpoint(data, tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    restore = crash_after_first_checkpoint(monkeypatch)
     with pytest.raises(RuntimeError, match="killed"):
         train(data, state)
     assert (state / "backup").exists()
-    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", original)
+    restore()
 
-    _, log, status = train(data, state)
-    assert list(log["step"]) == [2, 4]  # step 2 kept from the killed run, step 4 trained after resume
-    assert status["steps_done"] == 4
+    resumed, log, status = train(data, state)
+    assert list(pd.read_csv(state / "train_log.csv")["step"]) == [2, 4]  # step 2 was not trained again
+    assert list(log["step"]) == [2, 4] and status["steps_done"] == 4
+    uninterrupted, _, _ = train(data, tmp_path / "whole")
+    for a, b in zip(resumed.generator.get_weights(), uninterrupted.generator.get_weights()):
+        np.testing.assert_array_equal(a, b)  # weights, optimizer state and RNG all came back
 
 
 def test_a_corrupted_checkpoint_restarts_from_zero_instead_of_crashing(data, tmp_path, monkeypatch, caplog):
     state = tmp_path / "state"
-    original = keras.callbacks.CSVLogger.on_epoch_end
-
-    def crash_after_first_eval(self, epoch, logs=None):
-        original(self, epoch, logs)
-        raise RuntimeError("killed")
-
-    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", crash_after_first_eval)
+    restore = crash_after_first_checkpoint(monkeypatch)
     with pytest.raises(RuntimeError, match="killed"):
         train(data, state)
-    monkeypatch.setattr(keras.callbacks.CSVLogger, "on_epoch_end", original)
+    restore()
     for weights in (state / "backup").rglob("*.weights.h5"):
         weights.write_bytes(weights.read_bytes()[:100])  # truncated, as by a full disk
     _, log, status = train(data, state)
@@ -92,7 +101,7 @@ def test_changed_settings_start_fresh(data, tmp_path, monkeypatch):
 
 
 def test_nan_ends_the_run_and_is_recorded_as_diverged(data, tmp_path):
-    variant = {**VARIANT, "g_opt": {"lr": 1e30}, "d_opt": {"lr": 1e30}}  # blows up within a step or two
+    variant = deep_merge(VARIANT, {"g_opt": {"lr": 1e30}, "d_opt": {"lr": 1e30}})  # blows up within a step or two
     _, _, status = train(data, tmp_path / "state", variant=variant, budget={**BUDGET, "steps": 40, "eval_every": 20})
     assert status["diverged"] and status["diverged_reason"] == "nan"
 

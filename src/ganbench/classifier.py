@@ -6,15 +6,13 @@ mode statistics, its penultimate layer (`FEATURE_LAYER`, 500-d) for FID, KID and
 """
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
 
 import keras
 import numpy as np
 from keras import layers
 
-FEATURE_LAYER = "features"
+from ganbench.embedding import FEATURE_LAYER
 
 
 def build_lenet(num_classes: int = 10) -> keras.Model:
@@ -55,36 +53,3 @@ def train_classifier(x_train: np.ndarray, y_train: np.ndarray, epochs: int, batc
 def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:
     loss, accuracy = model.evaluate(x, y, batch_size=1000, verbose=0)
     return {"test_loss": float(loss), "test_accuracy": float(accuracy), "test_samples": int(len(x))}
-
-
-def weights_sha256(model: keras.Model) -> str:
-    """Hash of the weights alone; a .keras file's bytes also hold a timestamp, so they differ per save."""
-    h = hashlib.sha256()
-    for w in model.get_weights():
-        h.update(np.ascontiguousarray(w).tobytes())
-    return h.hexdigest()
-
-
-def load_classifier(path: str | os.PathLike) -> keras.Model:
-    """Load a saved classifier; a missing or unreadable file is a one-line error naming it."""
-    try:
-        return keras.models.load_model(path, compile=False)
-    except Exception as exc:  # Keras raises several types for missing/corrupt archives
-        raise OSError(f"{path}: cannot load classifier: {' '.join(str(exc).split())[:200]}") from None
-
-
-class Embedder:
-    """The classifier seen by the metrics: images (N,28,28,1) -> features (N,500), probs (N,10).
-
-    Built once per classifier so that repeated calls (every eval point) reuse one traced graph.
-    """
-
-    def __init__(self, classifier: keras.Model):
-        self.classifier = classifier
-        self.feature_layer = FEATURE_LAYER
-        self._two_headed = keras.Model(classifier.inputs,
-                                       [classifier.get_layer(FEATURE_LAYER).output, classifier.outputs[0]])
-
-    def __call__(self, x: np.ndarray, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-        features, probs = self._two_headed.predict(x, batch_size=batch, verbose=0)
-        return features.astype(np.float64), probs.astype(np.float64)

@@ -1,4 +1,8 @@
-"""Shared plumbing of the thin stage scripts: one-line errors instead of tracebacks."""
+"""Shared plumbing of the command-line entry points: common flags, one-line errors instead of tracebacks.
+
+Only the project's own errors (`GanbenchError`: bad params, missing or corrupt input) are expected
+failures; anything else is a bug and keeps its traceback.
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,15 +11,14 @@ import sys
 from typing import Callable
 
 from ganbench.config import DEFAULT_PARAMS, ConfigError
-from ganbench.data import DATASETS, DataError
+from ganbench.data import DATASETS
+from ganbench.errors import GanbenchError, one_line
 
-EXPECTED_ERRORS = (ConfigError, DataError, OSError, KeyError, ValueError)
 EXIT_FAILURE, EXIT_CONFIG = 1, 2  # exit statuses: expected failure; bad params (as argparse's usage errors)
 
 
-def parser(description: str, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
-    """Argument parser with the flags every stage shares: --params, and --dataset/--variant/--seed."""
-    p = argparse.ArgumentParser(description=description)
+def add_stage_flags(p: argparse.ArgumentParser, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
+    """The flags stages share: --params, and --dataset / --variant / --seed."""
     p.add_argument("--params", default=DEFAULT_PARAMS, help="params file (default: %(default)s)")
     if dataset:
         p.add_argument("--dataset", required=True, choices=DATASETS)
@@ -25,18 +28,24 @@ def parser(description: str, *, dataset: bool = True, run: bool = False) -> argp
     return p
 
 
-def main(entry: Callable[[], None]) -> None:
-    """Run a stage; an expected failure prints `error: <one line>` to stderr and exits non-zero.
+def parser(description: str, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
+    """Argument parser of a stage script, with the shared flags."""
+    return add_stage_flags(argparse.ArgumentParser(description=description), dataset=dataset, run=run)
+
+
+def main(entry: Callable[[], object]) -> None:
+    """Run an entry point; a GanbenchError prints `error: <one line>` to stderr and exits non-zero.
 
     Exit status 2 means bad settings (a ConfigError: the params file, like argparse's usage
     errors), 1 any other expected failure (data, files). Set GANBENCH_DEBUG=1 to get the full
-    traceback instead.
+    traceback instead. An entry point that returns an int exits with it.
     """
     try:
-        entry()
-    except EXPECTED_ERRORS as exc:
+        status = entry()
+    except GanbenchError as exc:
         if os.environ.get("GANBENCH_DEBUG"):
             raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"error: {' '.join(str(message).split())}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         sys.exit(EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_FAILURE)
+    if isinstance(status, int):
+        sys.exit(status)

@@ -1,130 +1,81 @@
-"""The two front ends seen as one DAG: expand each, compare them, and keep their bookkeeping in step.
+"""Keep the two front ends' bookkeeping in step, through their public command-line interfaces.
 
-Snakemake's expanded DAG comes from `snakemake --forceall --dry-run --printshellcmds` (its stable
-command-line report); DVC's from its stage index. A job is (command, inputs, outputs); the log
-redirect Snakemake appends (` 2>&1 | tee logs/...`) is not part of the stage command.
+After `snakemake`, DVC's lock must record what Snakemake built (`dvc commit`); after `dvc repro`,
+`dvc checkout` or `dvc pull`, Snakemake's own records must say the outputs are current
+(`snakemake --touch`). What each tool considers stale comes from `dvc status --json` and
+`snakemake --summary` (a tab-separated table: output file, date, rule, log, status, plan); which
+outputs a DVC stage has comes from the stage table both front ends are built from.
 """
 from __future__ import annotations
 
+import csv
+import json
 import logging
-import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import NamedTuple
+
+from ganbench.errors import GanbenchError, one_line
+from ganbench.stages import STAGES
 
 log = logging.getLogger(__name__)
-LOG_SUFFIX = re.compile(r"\s+2>&1\s+\|\s+tee\s+\S+\s*$")
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+COMMIT_BATCH = 200  # stage names per `dvc commit` call, well inside any command-line length limit
 
 
-class Job(NamedTuple):
-    cmd: str
-    inputs: frozenset[str]
-    outputs: frozenset[str]
+class FrontendError(GanbenchError):
+    """A Snakemake or DVC command failed; the message carries the end of its output."""
 
 
-def normalize_cmd(cmd: str) -> str:
-    return " ".join(LOG_SUFFIX.sub("", cmd).split())
-
-
-def _snakemake(workdir: Path, *args: str) -> str:
-    done = subprocess.run([*SNAKEMAKE, "--nolock", *args], cwd=workdir, capture_output=True, text=True)
+def _run(workdir: Path, *cmd: str) -> str:
+    done = subprocess.run([sys.executable, "-m", *cmd], cwd=workdir, capture_output=True, text=True)
     if done.returncode:
-        raise RuntimeError(f"snakemake {' '.join(args)} failed in {workdir}: {done.stderr.strip()[-2000:]}")
-    return done.stdout + done.stderr
+        raise FrontendError(f"{' '.join(cmd[:3])} failed in {workdir}: {one_line(done.stderr)[-2000:]}")
+    return done.stdout
 
 
-def parse_dry_run(report: str) -> list[Job]:
-    """Jobs from a `--dry-run --printshellcmds` report; rules without a shell command are skipped."""
-    jobs, fields = [], None
-    for line in report.splitlines():
-        if re.match(r"^(local)?rule \S+:$", line):
-            fields = {}
-        elif fields is not None and (m := re.match(r"^    (input|output): (.*)$", line)):
-            fields[m[1]] = frozenset(p.strip() for p in m[2].split(","))
-        elif fields is not None and line.startswith("Shell command: "):
-            if line != "Shell command: None":  # a rule without a shell (e.g. `all`)
-                jobs.append(Job(normalize_cmd(line.removeprefix("Shell command: ")),
-                                fields.get("input", frozenset()), fields.get("output", frozenset())))
-            fields = None
-    return jobs
+def dvc_stale_stages(workdir: Path = Path(".")) -> set[str]:
+    """Stages `dvc status` reports as changed, by DVC name (e.g. `train@mnist-dcgan_ns-0`)."""
+    return set(json.loads(_run(workdir, "dvc", "status", "--json") or "{}"))
 
 
-def snakemake_jobs(workdir: Path = Path(".")) -> list[Job]:
-    """Every job of the Snakemake workflow as if nothing had been built yet."""
-    return parse_dry_run(_snakemake(workdir, "--forceall", "--dry-run", "--printshellcmds"))
+def snakemake_pending_outputs(workdir: Path = Path(".")) -> set[str]:
+    """Outputs Snakemake would (re)build now: `--summary` rows whose plan is not "no update"."""
+    rows = csv.DictReader(_run(workdir, "snakemake", "--summary", "--nolock").splitlines(), delimiter="\t")
+    return {row["output_file"] for row in rows if row["plan"] != "no update"}
 
 
-def dvc_jobs(workdir: Path = Path(".")) -> list[Job]:
-    """Every stage of dvc.yaml; params are excluded (Snakemake tracks them as rule params, not files)."""
-    from dvc.repo import Repo
+def stage_outputs(dvc_name: str) -> list[str]:
+    """Output paths of a DVC stage cell: `train@mnist-dcgan_ns-0` -> results/mnist/dcgan_ns/seed0/...
 
-    with Repo(str(workdir)) as repo:
-        return [Job(normalize_cmd(stage.cmd),
-                    frozenset(str(d.def_path) for d in stage.deps if d.def_path != "params.yaml"),
-                    frozenset(str(o.def_path) for o in stage.outs))
-                for stage in repo.index.stages]
-
-
-def _covered(path: str, deps: frozenset[str]) -> bool:
-    """A Snakemake input is covered by a DVC dep equal to it or by a DVC dep directory above it."""
-    return any(path == d or path.startswith(d.rstrip("/") + "/") for d in deps)
-
-
-def differences(snake: list[Job], dvc: list[Job]) -> list[str]:
-    """Human-readable mismatches between the two DAGs, matched by command; empty when in parity."""
-    problems = []
-    by_cmd = {j.cmd: j for j in dvc}
-    for cmd in sorted({j.cmd for j in snake} ^ set(by_cmd)):
-        side = "Snakefile" if cmd in {j.cmd for j in snake} else "dvc.yaml"
-        problems.append(f"only in {side}: {cmd}")
-    for job in snake:
-        other = by_cmd.get(job.cmd)
-        if other is None:
-            continue
-        if job.outputs != other.outputs:
-            problems.append(f"outputs differ for `{job.cmd}`: snakemake {sorted(job.outputs)} dvc {sorted(other.outputs)}")
-        uncovered = sorted(p for p in job.inputs if not _covered(p, other.inputs))
-        unused = sorted(d for d in other.inputs if not any(_covered(p, frozenset([d])) for p in job.inputs))
-        if uncovered or unused:
-            problems.append(f"inputs differ for `{job.cmd}`: only snakemake {uncovered}, only dvc {unused}")
-    return problems
+    DVC names a matrix cell by its values joined with '-' in matrix order; no dataset, variant
+    (schema: [a-z0-9_]) or seed contains '-'.
+    """
+    name, _, cell = dvc_name.partition("@")
+    stage = next(s for s in STAGES if s.name == name)
+    values = dict(zip(stage.matrix, cell.split("-") if cell else []))
+    return [out.path.format(**values) for out in stage.outputs]
 
 
 def commit_to_dvc(workdir: Path = Path(".")) -> list[str]:
-    """After a Snakemake run: record in dvc.lock every stage whose outputs Snakemake considers current.
-
-    `dvc commit -f` fails when an output is missing, and would bless stale outputs, so only stages
-    none of whose outputs is in Snakemake's to-do list (and all of which exist) are committed; and
-    only those `dvc status` reports as changed (committing a current stage re-hashes its outputs for
-    nothing: minutes on the default study's 163 stages).
-    """
-    from dvc.repo import Repo
-
-    pending = {o for job in parse_dry_run(_snakemake(workdir, "--dry-run", "--printshellcmds")) for o in job.outputs}
-    committed = []
-    with Repo(str(workdir)) as repo:
-        changed = set(repo.status())
-        for stage in repo.index.stages:
-            outs = [str(o.def_path) for o in stage.outs]
-            if stage.addressing in changed and all((workdir / o).exists() for o in outs) \
-                    and not pending.intersection(outs):
-                repo.commit(stage.addressing, force=True, relink=False)  # keep mtimes: Snakemake reads them
-                committed.append(stage.addressing)
-    log.info("dvc: committed %d stage(s) that Snakemake has brought up to date", len(committed))
-    return committed
+    """After a Snakemake run: record in dvc.lock every stage DVC sees as changed whose outputs all
+    exist and none of which Snakemake would still rebuild (a missing output makes `dvc commit`
+    fail; a pending one would bless a stale file). Committed without relinking, which would
+    change the files' mtimes, which Snakemake reads."""
+    pending = snakemake_pending_outputs(workdir)
+    ready = sorted(name for name in dvc_stale_stages(workdir)
+                   if all((workdir / o).exists() and o not in pending for o in stage_outputs(name)))
+    for start in range(0, len(ready), COMMIT_BATCH):
+        _run(workdir, "dvc", "commit", "--force", "--no-relink", *ready[start:start + COMMIT_BATCH])
+    log.info("dvc: committed %d stage(s) that Snakemake has brought up to date", len(ready))
+    return ready
 
 
 def touch_snakemake(workdir: Path = Path(".")) -> bool:
     """After `dvc repro`/`checkout`/`pull`: if DVC says all is current, mark Snakemake's outputs current."""
-    from dvc.repo import Repo
-
-    with Repo(str(workdir)) as repo:
-        stale = repo.status()
+    stale = dvc_stale_stages(workdir)
     if stale:
         log.warning("dvc status is not clean (%d stage(s) to redo); run `dvc repro` first", len(stale))
         return False
-    _snakemake(workdir, "--touch", "--cores", "1")
+    _run(workdir, "snakemake", "--touch", "--cores", "1", "--nolock")
     log.info("snakemake: outputs marked up to date")
     return True

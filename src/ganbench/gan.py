@@ -13,6 +13,8 @@ import tensorflow as tf
 
 from ganbench.losses import LossFn, gradient_penalty
 
+RANDOM_STATE = "seed_generator_state"  # the name Keras gives a SeedGenerator's state variable
+
 
 class GAN(keras.Model):
     """Adversarial pair. `fit` input: batches of real images (B, 28, 28, 1) in [-1, 1], or
@@ -49,6 +51,22 @@ class GAN(keras.Model):
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
         return list(self.trackers.values())
+
+    def _random_states(self) -> list:
+        """The state of every random generator in the model: latents, penalty mixing, dropout masks."""
+        return [v for v in self.variables if v.name == RANDOM_STATE]
+
+    def save_own_variables(self, store) -> None:
+        """Keras' weight files leave random generator states out, so a run resumed from a checkpoint
+        would draw other latents and dropout masks than an uninterrupted one; they are saved here."""
+        super().save_own_variables(store)
+        for i, state in enumerate(self._random_states()):
+            store[f"{RANDOM_STATE}_{i}"] = state
+
+    def load_own_variables(self, store) -> None:
+        super().load_own_variables({k: store[k] for k in store.keys() if not k.startswith(RANDOM_STATE)})
+        for i, state in enumerate(self._random_states()):
+            state.assign(store[f"{RANDOM_STATE}_{i}"])
 
     def call(self, inputs, training: bool = False) -> tf.Tensor:
         return self.generator(inputs, training=training)

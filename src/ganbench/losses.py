@@ -12,6 +12,8 @@ from typing import Callable
 
 import tensorflow as tf
 
+from ganbench.errors import UnknownName
+
 LossFn = Callable[[tf.Tensor, tf.Tensor], tuple[tf.Tensor, tf.Tensor]]
 mean = tf.reduce_mean
 
@@ -69,7 +71,7 @@ def get_loss(spec: str | dict) -> LossFn:
     try:
         loss = LOSSES[name]
     except KeyError:
-        raise KeyError(f"unknown loss {name!r}; known: {', '.join(sorted(LOSSES))}") from None
+        raise UnknownName(f"unknown loss {name!r}; known: {', '.join(sorted(LOSSES))}") from None
     return functools.partial(loss, **kwargs) if kwargs else loss
 
 

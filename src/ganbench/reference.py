@@ -23,7 +23,7 @@ from ganbench.metrics import knn
 from ganbench.io import save_npz
 
 if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
-    from ganbench.classifier import Embedder
+    from ganbench.embedding import Embedder
 
 # Space of the k-NN metrics (precision, recall, density, coverage): features scaled to unit length.
 # In raw ReLU features, images unlike any digit (noise) land near the origin, inside the k-NN

@@ -17,16 +17,21 @@ import numpy as np
 
 from ganbench.metrics import classes, fid, kid, knn
 from ganbench.data import NUM_CLASSES, to_model_range
+from ganbench.errors import GanbenchError, one_line
 from ganbench.reference import Reference, unit_rows
 
 if TYPE_CHECKING:  # TensorFlow only where images are embedded, not in the summary stage
-    from ganbench.classifier import Embedder
+    from ganbench.embedding import Embedder
 
 EXPECTED = "x as float32 (N,28,28,1) in [-1,1] or uint8 (N,28,28)"
 RANGE_SLACK = 1e-3  # float samples may overshoot [-1, 1] by rounding (tanh in float16, resizing)
 
 
-class ProtocolMismatch(ValueError):
+class SampleError(GanbenchError, ValueError):
+    """A sample file is unreadable or holds something other than images (one line naming it)."""
+
+
+class ProtocolMismatch(GanbenchError, ValueError):
     """Two metrics files were scored under different protocols; their numbers must not be compared."""
 
 
@@ -41,19 +46,19 @@ def as_model_input(x: np.ndarray, origin: str, allow_nonfinite: bool = False) ->
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim != 3 or x.shape[1:] != (28, 28):
-        raise ValueError(f"{origin}: 'x' has shape {x.shape}; expected {EXPECTED}")
+        raise SampleError(f"{origin}: 'x' has shape {x.shape}; expected {EXPECTED}")
     if x.dtype == np.uint8:
         return to_model_range(x)
     if not np.issubdtype(x.dtype, np.floating):
-        raise ValueError(f"{origin}: 'x' has dtype {x.dtype}; expected {EXPECTED}")
+        raise SampleError(f"{origin}: 'x' has dtype {x.dtype}; expected {EXPECTED}")
     x = x.astype(np.float32)[..., None]
     finite = np.isfinite(x)
     if not finite.all() and not allow_nonfinite:
         bad = int((~finite.all(axis=(1, 2, 3))).sum())
-        raise ValueError(f"{origin}: 'x' has NaN or inf in {bad} of {len(x)} samples (a diverged model?)")
+        raise SampleError(f"{origin}: 'x' has NaN or inf in {bad} of {len(x)} samples (a diverged model?)")
     lo, hi = (float(np.min(x, where=finite, initial=np.inf)), float(np.max(x, where=finite, initial=-np.inf)))
     if lo < -1 - RANGE_SLACK or hi > 1 + RANGE_SLACK:
-        raise ValueError(f"{origin}: 'x' values span [{lo:.4g}, {hi:.4g}]; float samples must be in [-1, 1] "
+        raise SampleError(f"{origin}: 'x' values span [{lo:.4g}, {hi:.4g}]; float samples must be in [-1, 1] "
                          "(pixels p in [0, 255] map to p / 127.5 - 1)")
     if lo >= 0:
         print(f"warning: {origin}: 'x' has no negative values; float samples are expected in [-1, 1], "
@@ -63,9 +68,9 @@ def as_model_input(x: np.ndarray, origin: str, allow_nonfinite: bool = False) ->
 
 def _labels(y: np.ndarray, n: int, origin: str) -> np.ndarray:
     if y.shape != (n,) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{origin}: 'y' has {y.dtype} {y.shape}; expected integer class labels ({n},)")
+        raise SampleError(f"{origin}: 'y' has {y.dtype} {y.shape}; expected integer class labels ({n},)")
     if len(y) and (y.min() < 0 or y.max() >= NUM_CLASSES):
-        raise ValueError(f"{origin}: 'y' has labels in [{y.min()}, {y.max()}]; expected 0..{NUM_CLASSES - 1}")
+        raise SampleError(f"{origin}: 'y' has labels in [{y.min()}, {y.max()}]; expected 0..{NUM_CLASSES - 1}")
     return y
 
 
@@ -83,7 +88,7 @@ def read_samples(path: str | os.PathLike, allow_nonfinite: bool = False) -> tupl
                 raise ValueError(f"no array 'x' (it has: {', '.join(npz.files) or 'nothing'}); expected {EXPECTED}")
             x, y = npz["x"], (npz["y"] if "y" in npz.files else None)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(f"{path}: cannot read samples: {' '.join(str(exc).split())}") from None
+        raise SampleError(f"{path}: cannot read samples: {one_line(exc)}") from None
     x = as_model_input(x, str(path), allow_nonfinite)
     return x, (None if y is None else _labels(y, len(x), str(path)))
 
@@ -111,7 +116,7 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     """
     k = eval_params["knn_k"]
     if len(x) <= k:
-        raise ValueError(f"{len(x)} samples cannot be scored: the k-NN metrics need more than eval.knn_k = {k}")
+        raise SampleError(f"{len(x)} samples cannot be scored: the k-NN metrics need more than eval.knn_k = {k}")
     result = {"protocol": protocol(len(x), reference, eval_params)}
     finite = np.isfinite(x).all(axis=(1, 2, 3))
     if not finite.all():

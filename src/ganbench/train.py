@@ -23,7 +23,7 @@ import pandas as pd
 import tensorflow as tf
 
 from ganbench.metrics import fid as fid_metric
-from ganbench.classifier import Embedder
+from ganbench.embedding import Embedder
 from ganbench.data import NUM_CLASSES
 from ganbench.gan import GAN
 from ganbench.losses import get_loss
@@ -34,27 +34,42 @@ log = logging.getLogger(__name__)
 
 
 def build_gan(variant: dict, seed: int) -> GAN:
-    """Registry lookup of architecture and loss, Adam optimizers from `g_opt` / `d_opt`."""
+    """Registry lookup of architecture and loss, Adam optimizers from `g_opt` / `d_opt`, for a
+    complete variant (`ganbench.config.variant`: defaults merged in)."""
     arch = get_architecture(variant["arch"])
     gan = GAN(arch.generator(variant["latent_dim"], variant["width"]), arch.discriminator(variant["width"]),
               variant["latent_dim"], seed, conditional=arch.conditional, num_classes=NUM_CLASSES,
               d_steps=variant["d_steps"], gp_weight=variant["gp_weight"], ema_decay=variant["ema_decay"])
 
     def adam(opt: dict) -> keras.optimizers.Optimizer:
-        return keras.optimizers.Adam(opt["lr"], beta_1=opt.get("beta_1", 0.9), beta_2=opt.get("beta_2", 0.999))
+        return keras.optimizers.Adam(opt["lr"], beta_1=opt["beta_1"], beta_2=opt["beta_2"])
 
     gan.compile(d_optimizer=adam(variant["d_opt"]), g_optimizer=adam(variant["g_opt"]),
                 loss_fn=get_loss(variant["loss"]))
     return gan
 
 
-def real_batches(x: np.ndarray, y: np.ndarray | None, batch: int, seed: int) -> tf.data.Dataset:
-    """Endless, seeded-shuffled batches of real images (batch, 28, 28, 1) [and labels (batch,)]."""
-    items = x if y is None else (x, y.astype(np.int32))
-    return (tf.data.Dataset.from_tensor_slices(items)
-            .shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-            .repeat()
-            .batch(batch, drop_remainder=True)
+def real_batches(x: np.ndarray, y: np.ndarray | None, batch: int, seed: int, start_step: int = 0) -> tf.data.Dataset:
+    """Endless batches of real images (batch, 28, 28, 1) [and labels (batch,)], starting at batch
+    `start_step` of the sequence. Each pass over the data is a permutation drawn statelessly from
+    (seed, pass), so the batch at step s is the same whether a run got there in one go or was resumed
+    on the way (a resumed run is bit-identical to an uninterrupted one)."""
+    images, labels = tf.constant(x), None if y is None else tf.constant(y.astype(np.int32))
+    per_pass = len(x) // batch
+    first_pass, offset = divmod(start_step, per_pass)
+
+    def one_pass(index: tf.Tensor) -> tf.data.Dataset:
+        order = tf.random.experimental.stateless_shuffle(tf.range(len(x), dtype=tf.int64),
+                                                         seed=tf.stack([tf.constant(seed, tf.int64), index]))
+        return tf.data.Dataset.from_tensor_slices(tf.reshape(order[:per_pass * batch], (per_pass, batch)))
+
+    def gather(rows: tf.Tensor):
+        return tf.gather(images, rows) if labels is None else (tf.gather(images, rows), tf.gather(labels, rows))
+
+    return (tf.data.Dataset.range(first_pass, np.iinfo(np.int64).max)
+            .flat_map(one_pass)
+            .skip(offset)
+            .map(gather)
             .prefetch(2))
 
 
@@ -63,16 +78,22 @@ class QualityLog(keras.callbacks.Callback):
     to each epoch's logs, and stops a run whose samples collapse into one predicted class.
 
     FID is measured in classifier features on fixed latents against the reference statistics, so
-    the rows form a time-to-quality curve. Must precede CSVLogger in the callback list.
+    the rows form a time-to-quality curve. Callback order: this one, CSVLogger (writes the row it
+    completes), then BackupAndRestore: a kill between the row and the checkpoint repeats that eval
+    point on resume (the log keeps the last copy) instead of losing its row.
     """
 
-    def __init__(self, embed: Embedder, ref_stats: tuple, budget: dict, seconds_before: float):
+    def __init__(self, embed: Embedder, ref_stats: tuple, budget: dict, seconds_before: float, start_epoch: int):
         super().__init__()
         self.embed, self.ref_stats, self.budget = embed, ref_stats, budget
-        self.seconds = seconds_before
+        self.seconds, self.start_epoch = seconds_before, start_epoch
         self.collapsed_evals, self.collapsed = 0, False
 
     def on_epoch_begin(self, epoch, logs=None):
+        if epoch != self.start_epoch and self.start_epoch is not None:  # Keras fell back to an older checkpoint
+            log.warning("resumed at epoch %d, not %d: the real batches from here on differ from an uninterrupted "
+                        "run's", epoch, self.start_epoch)
+        self.start_epoch = None
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -104,8 +125,17 @@ def _fingerprint(settings: dict) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
-def _prepare_state_dir(state_dir: Path, settings: dict) -> float:
-    """Keep resumable state only if it belongs to `settings`; return training seconds already spent."""
+def _checkpointed_epoch(state_dir: Path) -> int:
+    """The epoch BackupAndRestore will resume from (its training_metadata.json), 0 without one."""
+    try:
+        return int(json.loads((state_dir / "backup" / "training_metadata.json").read_text())["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def _prepare_state_dir(state_dir: Path, settings: dict, eval_every: int) -> tuple[int, float]:
+    """Keep resumable state only if it belongs to `settings`; return (the step training resumes at,
+    training seconds spent up to it)."""
     fingerprint_file, csv = state_dir / "fingerprint.json", state_dir / "train_log.csv"
     fingerprint = _fingerprint(settings)
     resumable = (state_dir / "backup").exists() and fingerprint_file.exists() \
@@ -114,10 +144,12 @@ def _prepare_state_dir(state_dir: Path, settings: dict) -> float:
         shutil.rmtree(state_dir, ignore_errors=True)
         state_dir.mkdir(parents=True)
         fingerprint_file.write_text(json.dumps({"fingerprint": fingerprint, "settings": settings}, indent=2))
-        return 0.0
-    rows = pd.read_csv(csv) if csv.exists() and csv.stat().st_size else pd.DataFrame()
-    log.info("resuming from %s (%d eval points logged)", state_dir, len(rows))
-    return float(rows["seconds"].iloc[-1]) if len(rows) else 0.0
+        return 0, 0.0
+    start_step = _checkpointed_epoch(state_dir) * eval_every
+    rows = pd.read_csv(csv) if csv.exists() and csv.stat().st_size else pd.DataFrame({"step": [], "seconds": []})
+    done = rows[rows["step"] <= start_step]
+    log.info("resuming from %s at step %d", state_dir, start_step)
+    return start_step, float(done["seconds"].iloc[-1]) if len(done) else 0.0
 
 
 def _read_log(csv: Path) -> pd.DataFrame:
@@ -140,33 +172,34 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     seconds, d_loss, g_loss, fid, top_class_share) and a status dict (steps, diverged and why).
     """
     settings = {"variant": variant, "budget": budget, "seed": seed, "train_samples": len(x_train)}
-    seconds_before = _prepare_state_dir(state_dir, settings)
     budget = {**budget, "eval_every": min(budget["eval_every"], budget["steps"])}
     epochs = -(-budget["steps"] // budget["eval_every"])
     budget["steps"] = epochs * budget["eval_every"]
     embed = Embedder(classifier)
     ref_stats = fid_metric.gaussian_stats(embed(x_ref)[0])
 
-    def fit(seconds_before: float) -> tuple[GAN, QualityLog]:
+    def fit() -> tuple[GAN, QualityLog]:
+        start_step, seconds_before = _prepare_state_dir(state_dir, settings, budget["eval_every"])
         gan = build_gan(variant, seed)
         backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
-        quality = QualityLog(embed, ref_stats, budget, seconds_before)
+        quality = QualityLog(embed, ref_stats, budget, seconds_before, start_step // budget["eval_every"])
         csv_log = keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)
-        gan.fit(real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed), epochs=epochs,
-                steps_per_epoch=budget["eval_every"], shuffle=False, verbose=1 if sys.stderr.isatty() else 2,
-                callbacks=[backup, keras.callbacks.TerminateOnNaN(), quality, csv_log])
+        batches = real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed, start_step)
+        gan.fit(batches, epochs=epochs, steps_per_epoch=budget["eval_every"], shuffle=False,
+                verbose=1 if sys.stderr.isatty() else 2, callbacks=[keras.callbacks.TerminateOnNaN(), quality, csv_log,
+                                                                     backup])
         return gan, quality
 
     resuming = (state_dir / "backup").exists()
     try:
-        gan, quality = fit(seconds_before)
+        gan, quality = fit()
     except (OSError, ValueError) as exc:  # what h5py / Keras raise for a truncated or altered checkpoint
         if not resuming:
             raise
         log.warning("%s: unreadable checkpoint (%s); restarting from step 0", state_dir / "backup",
                     " ".join(str(exc).split())[:200])
         shutil.rmtree(state_dir)
-        gan, quality = fit(_prepare_state_dir(state_dir, settings))
+        gan, quality = fit()
     rows = _read_log(state_dir / "train_log.csv")
     weights_finite = all(np.isfinite(w).all() for w in gan.sampler.get_weights())
     reason = "nan" if not weights_finite or not np.isfinite(rows[["d_loss", "g_loss"]].to_numpy()).all() \

@@ -1,7 +1,7 @@
 """The used-by flow on a finished (reduced) smoke study: a param edit, `dvc repro`, `dvc metrics
 diff`; then DVC experiments: `dvc exp run`, a queued sweep (`--queue` + `dvc queue start`),
 `dvc exp show` / `dvc exp diff`, `dvc exp apply` / `dvc exp branch`, `dvc plots diff` (DVC's HTML
-and the offline PNG). After each step that changes the workspace, `sync_frontends.py --from dvc`
+and the offline PNG). After each step that changes the workspace, `ganbench sync --from dvc`
 brings Snakemake in step, and then neither tool has work left.
 
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
@@ -29,7 +29,7 @@ def dvc(root, *args: str) -> str:
 
 def assert_in_step(root) -> None:
     """Sync Snakemake to DVC's work, then neither front end has anything to do."""
-    sh(root, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
+    sh(root, sys.executable, "-m", "ganbench", "sync", "--from", "dvc")
     assert dvc_json(root, "status") == {}
     assert "Nothing to be done" in snakemake(root, "--cores", "1", "--dry-run")
 
@@ -124,7 +124,7 @@ def test_plots_diff_overlays_two_experiments_in_html_and_png(study):
     assert "lr-1e-3" in page and "lr-5e-4" in page  # DVC's page: one colour per experiment
 
     target = f"{CELL}/train_log.csv"
-    sh(study, sys.executable, "scripts/plots_diff.py", "lr-1e-3", "lr-5e-4", "--targets", target,
+    sh(study, sys.executable, "-m", "ganbench", "plots-diff", "lr-1e-3", "lr-5e-4", "--targets", target,
        "--out", str(out / "offline"))
     png = out / "offline/results__mnist__dcgan_ns__seed0__train_log.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000

@@ -70,7 +70,7 @@ def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metric
 def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(tmp_path_factory):
     """The whole pipeline through `dvc repro` (Fashion-MNIST, class-conditional DCGAN), kill -9 once
     the first generator is trained, `dvc repro` again: the stages DVC had finished are not rerun,
-    the study completes, and `sync_frontends.py --from dvc` leaves Snakemake nothing to do."""
+    the study completes, and `ganbench sync --from dvc` leaves Snakemake nothing to do."""
     root = reduced_smoke_copy(tmp_path_factory.mktemp("dvc") / "ganbench", "fashion", "cdcgan_ns")
     kill_when(root, [*DVC, "repro"], r"Running stage 'generate@")
     finished = output_mtimes(root)
@@ -88,5 +88,5 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(tmp_path_fact
     assert 0 <= metrics["conditional_accuracy"] <= 1 and metrics["fid"] > 0
     assert (root / "results/plots/fashion/class_shares.png").stat().st_size > 10_000
 
-    sh(root, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
+    sh(root, sys.executable, "-m", "ganbench", "sync", "--from", "dvc")
     assert "Nothing to be done" in snakemake(root, "--cores", "1", "--dry-run")

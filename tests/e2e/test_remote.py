@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 def test_a_fresh_clone_pulls_the_study_and_neither_front_end_has_anything_to_do(local_study):
     origin = local_study
-    sh(origin, sys.executable, "scripts/setup_remote.py")  # the default: ../ganbench-dvc-remote
+    sh(origin, sys.executable, "-m", "ganbench", "remote")  # the default: ../ganbench-dvc-remote
     assert (origin.parent / "ganbench-dvc-remote").is_dir()
     commit(origin, "study results")  # dvc.lock, the small metrics files, the remote in .dvc/config
     sh(origin, sys.executable, "-m", "dvc", "push")
@@ -25,7 +25,7 @@ def test_a_fresh_clone_pulls_the_study_and_neither_front_end_has_anything_to_do(
     subprocess.run(["git", *GIT_USER, "clone", "-q", str(origin), str(clone)], check=True)
     assert not (clone / "data/mnist/data.npz").exists()  # large outputs live in DVC, not git
     sh(clone, sys.executable, "-m", "dvc", "pull")
-    sh(clone, sys.executable, "scripts/sync_frontends.py", "--from", "dvc")
+    sh(clone, sys.executable, "-m", "ganbench", "sync", "--from", "dvc")
 
     assert dvc_json(clone, "status") == {}
     assert "Nothing to be done" in snakemake(clone, "--cores", "1", "--dry-run")

@@ -57,7 +57,7 @@ def reduced_smoke_copy(root: Path, dataset: str = "mnist", variant: str = "dcgan
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, root / name)
     sh(root, "git", "init", "-q")
-    sh(root, sys.executable, "scripts/use_profile.py", "smoke")
+    sh(root, sys.executable, "-m", "ganbench", "profile", "smoke")
     params = yaml.safe_load((root / "params.yaml").read_text())
     params["datasets"] = [dataset]
     params["variants"] = {variant: params["variants"][variant]}

@@ -5,6 +5,7 @@ from typing import Callable, NamedTuple
 
 import keras
 
+from ganbench.errors import UnknownName
 from ganbench.models import cdcgan, dcgan, mlp
 
 
@@ -26,4 +27,4 @@ def get_architecture(name: str) -> Architecture:
     try:
         return ARCHITECTURES[name]
     except KeyError:
-        raise KeyError(f"unknown architecture {name!r}; known: {', '.join(sorted(ARCHITECTURES))}") from None
+        raise UnknownName(f"unknown architecture {name!r}; known: {', '.join(sorted(ARCHITECTURES))}") from None

@@ -1,9 +1,8 @@
-"""Load a trained generator and draw the 10x10 grid a person looks at first."""
+"""Sample grids: the 10x10 tiles of images a person looks at first."""
 from __future__ import annotations
 
 import os
 
-import keras
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,14 +10,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ganbench.io import atomic_path  # noqa: E402
-
-
-def load_generator(path: str | os.PathLike) -> keras.Model:
-    """Load a saved generator; a missing or unreadable file is a one-line error naming it."""
-    try:
-        return keras.models.load_model(path, compile=False)
-    except Exception as exc:  # Keras raises several types for missing/corrupt archives
-        raise OSError(f"{path}: cannot load generator: {' '.join(str(exc).split())[:200]}") from None
 
 
 def save_grid(images: np.ndarray, path: str | os.PathLike, title: str, rows: int = 10) -> None:

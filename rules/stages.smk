@@ -1,0 +1,26 @@
+# One rule per stage of the table in src/ganbench/stages.py, the table dvc.yaml is generated from:
+# the same command, inputs (code included), outputs and params in both front ends.
+for stage in STAGES:
+
+    rule:
+        name:
+            stage.name
+        wildcard_constraints:
+            **glue.constraints(stage, config),
+        input:
+            glue.inputs(stage, config),
+        output:
+            glue.outputs(stage, report),
+        params:
+            settings=glue.params(stage, config),
+        log:
+            glue.log(stage),
+        benchmark:
+            glue.benchmark(stage)
+        threads: glue.threads(config, stage.name)
+        resources:
+            **glue.resources(config, stage.name),
+        conda:
+            CONDA_ENV
+        shell:
+            glue.shell(stage)

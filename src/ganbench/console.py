@@ -1,0 +1,108 @@
+"""`ganbench`: the user-facing commands. The pipeline's stages stay `python scripts/<stage>.py`.
+
+    ganbench score --dataset mnist --samples my.npz --out my.json   # score any sample set (+ my.md)
+    ganbench profile smoke              # make profiles/smoke.yaml (over default) the study: params.yaml
+    ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
+    ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
+    ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
+    ganbench dag [--check]              # regenerate dvc.yaml from the stage table (or check it is current)
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ganbench import cli
+
+
+def _score(args: argparse.Namespace) -> None:
+    from ganbench.score_command import score_file
+
+    score_file(args.dataset, args.samples, args.out, args.params, args.allow_nonfinite)
+
+
+def _profile(args: argparse.Namespace) -> None:
+    from ganbench.profiles import use_profile
+
+    use_profile(args.name, args.params)
+    print(f"{args.params} <- profiles/{args.name}.yaml")
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from ganbench.frontends import commit_to_dvc, touch_snakemake
+
+    if args.source == "snakemake":
+        commit_to_dvc()
+        return 0
+    return 0 if touch_snakemake() else 1
+
+
+def _plots_diff(args: argparse.Namespace) -> None:
+    from ganbench.errors import GanbenchError
+    from ganbench.plots_diff import overlay_specs, render
+
+    specs = overlay_specs(args.revisions, args.targets)
+    if not specs:
+        raise GanbenchError(f"no DVC plots found for revisions {args.revisions or ['workspace', 'HEAD']}")
+    for png in render(specs, args.out):
+        print(png)
+
+
+def _remote(args: argparse.Namespace) -> None:
+    from ganbench.remote import configure
+
+    configure(args.url, args.name, local=args.local)
+
+
+def _dag(args: argparse.Namespace) -> int:
+    from ganbench.dvc_yaml import DVC_YAML, render, write
+
+    if not args.check:
+        print(write())
+        return 0
+    if DVC_YAML.read_text() == render():
+        return 0
+    print(f"{DVC_YAML} is not what src/ganbench/stages.py generates: run `ganbench dag`", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ganbench.remote import DEFAULT_NAME, DEFAULT_URL
+
+    p = argparse.ArgumentParser(prog="ganbench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    score = cli.add_stage_flags(sub.add_parser("score", help="score a sample set (.npz) in the pipeline's classifier"))
+    score.add_argument("--samples", required=True, help=".npz with x (and optionally labels y)")
+    score.add_argument("--out", required=True, help="metrics JSON to write (a Markdown table goes beside it)")
+    score.add_argument("--allow-nonfinite", action="store_true", help="record NaN/inf samples as diverged")
+    score.set_defaults(run=_score)
+    profile = cli.add_stage_flags(sub.add_parser("profile", help="make a profile the study (writes params.yaml)"),
+                                  dataset=False)
+    profile.add_argument("name", help="a file in profiles/ (without .yaml)")
+    profile.set_defaults(run=_profile)
+    sync = sub.add_parser("sync", help="bring one front end's bookkeeping in step with the other's work")
+    sync.add_argument("--from", dest="source", choices=["snakemake", "dvc"], required=True,
+                      help="the front end that did the work")
+    sync.set_defaults(run=_sync)
+    plots = sub.add_parser("plots-diff", help="`dvc plots diff` as PNG and self-contained HTML")
+    plots.add_argument("revisions", nargs="*", help="git revisions or experiment names (default: workspace vs HEAD)")
+    plots.add_argument("--targets", nargs="*", help="plot files or names from dvc.yaml (default: all)")
+    plots.add_argument("--out", type=Path, default=Path("results/plots_diff"), help="output folder")
+    plots.set_defaults(run=_plots_diff)
+    remote = sub.add_parser("remote", help="set up the DVC remote for dvc push / pull")
+    remote.add_argument("url", nargs="?", default=DEFAULT_URL, help="directory, s3://, gs:// or ssh:// URL")
+    remote.add_argument("--name", default=DEFAULT_NAME)
+    remote.add_argument("--local", action="store_true", help="write .dvc/config.local (this clone only)")
+    remote.set_defaults(run=_remote)
+    dag = sub.add_parser("dag", help="regenerate dvc.yaml from the stage table")
+    dag.add_argument("--check", action="store_true", help="only check that dvc.yaml is current (exit 1 if not)")
+    dag.set_defaults(run=_dag)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    cli.main(lambda: args.run(args))
