@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
-# ganbench entry point: installs everything into .venv, then runs the study or the tests.
-#   bash run.sh study   # default study (params.yaml) with Snakemake, all cores
-#   bash run.sh test    # unit tests + end-to-end pipeline test (smoke profile, real data)
+# ganbench entry point: installs everything into .venv (exact versions from requirements-lock.txt),
+# then runs the study or the tests.
+#   bash run.sh study   # the default study (params.yaml) with Snakemake, all cores
+#   bash run.sh test    # lint, unit tests, end-to-end pipeline tests (smoke profile, real data)
+#   bash run.sh lock    # refresh requirements-lock.txt: newest versions pyproject.toml allows, in a fresh venv
 set -euo pipefail
 cd "$(dirname "$0")"
+LOCK=requirements-lock.txt
+
+python_bin() {
+    if command -v python3.11 >/dev/null; then echo python3.11; else echo python3; fi
+}
 
 setup() {
-    local python=python3.11
-    command -v "$python" >/dev/null || python=python3
-    [ -x .venv/bin/python ] || "$python" -m venv .venv
+    [ -x .venv/bin/python ] || "$(python_bin)" -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[test]"
+    .venv/bin/python -m pip install --quiet --constraint "$LOCK" -e ".[test]"
     # shellcheck disable=SC1091
     source .venv/bin/activate
 }
 
+lock() {
+    local venv
+    venv=$(mktemp -d)
+    "$(python_bin)" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --upgrade pip
+    "$venv/bin/python" -m pip install --quiet -e ".[test]"
+    { echo "# Exact versions the shipped results were made with; run.sh installs with --constraint this file."
+      echo "# Refresh with \`bash run.sh lock\` (then rerun the study: new versions change the numbers)."
+      "$venv/bin/python" -m pip freeze --exclude-editable --all | grep -v '^pip=='; } > "$LOCK"
+    rm -rf "$venv"
+}
+
 case "${1:-}" in
     study) setup; snakemake --cores all ;;
-    test)  setup; python -m pytest -q ;;
-    *) echo "usage: bash run.sh study|test" >&2; exit 2 ;;
+    test)  setup; ruff check . && snakemake --lint && python -m pytest -q ;;
+    lock)  lock ;;
+    *) echo "usage: bash run.sh study|test|lock" >&2; exit 2 ;;
 esac

@@ -14,9 +14,9 @@ import argparse
 import numpy as np
 
 from ganbench import paths
-from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.reference import cached_reference, holdout_rows
 from ganbench.runtime import configure
 from ganbench.scoring import read_samples, score

@@ -8,16 +8,15 @@ otherwise an untrained LeNet on random images: the cost is the same, only the nu
 """
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 
 from ganbench import paths
-from ganbench.metrics import classes, fid, kid, knn
 from ganbench.classifier import build_lenet
-from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.metrics import classes, fid, kid, knn
 from ganbench.reference import build_reference, cached_reference, unit_rows
 from ganbench.runtime import configure
 from ganbench.scoring import score

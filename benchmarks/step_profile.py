@@ -20,9 +20,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
+from train_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, variant
 
 from ganbench.runtime import configure
-from train_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, variant
 
 # Op class by op type; a scope named below overrides the type: Adam's update is element-wise work,
 # and Keras 3 builds batch norm from moments and element-wise ops rather than a fused kernel.

@@ -21,7 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganbench.config import VARIANT_DEFAULTS
+from ganbench.config import deep_merge, load_params
 from ganbench.models import get_architecture
 from ganbench.profile import graph_flops
 from ganbench.runtime import configure
@@ -34,8 +34,11 @@ CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default
 
 
 def variant(arch: str, batch: int) -> dict:
-    return {**VARIANT_DEFAULTS, "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0,
-            "batch": batch, "g_opt": {"lr": 1e-4}, "d_opt": {"lr": 1e-4}}
+    """The tutorial's recipe on `arch`: the study's variant defaults with Adam(1e-4) and default betas."""
+    return deep_merge(load_params("params.yaml")["variant_defaults"], {
+        "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0, "batch": batch, "ema_decay": None,
+        "d_steps": 1, "gp_weight": 0.0, "g_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999},
+        "d_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999}})
 
 
 class StepClock(keras.callbacks.Callback):

@@ -25,8 +25,8 @@ def run() -> None:
         total += seconds * steps
         print(f"{name:<20} {settings['batch']:>5} {seconds:>8.3f} {settings['batch'] / seconds:>7.0f} "
               f"{steps:>12} {seconds * steps / 60:>9.1f}")
-    print(f"projected training time per dataset x seed: {total / 60:.0f} min "
-          f"(x{len(params['datasets']) * len(params['seeds'])} runs: {total * len(params['datasets']) * len(params['seeds']) / 3600:.1f} h)")
+    cells = len(params["datasets"]) * len(params["seeds"])
+    print(f"projected training time per dataset x seed: {total / 60:.0f} min (x{cells} runs: {total * cells / 3600:.1f} h)")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,9 @@
 """Embed a dataset's reference split in its classifier once, for every score to reuse:
 results/classifier/<dataset>/reference.npz (features, probs, k-NN radii, what they came from)."""
 from ganbench import cli, paths
-from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.config import load_params
 from ganbench.data import load_split
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
 from ganbench.reference import build_reference, save_reference
 from ganbench.runtime import configure
 

@@ -9,16 +9,15 @@ from ganbench.config import load_params
 def run() -> None:
     args = cli.parser(__doc__).parse_args()
     params = load_params(args.params)
-    out = paths.PLOTS_DIR / args.dataset
     runs = pd.read_csv(paths.dataset_summary(args.dataset, "csv"))
     logs = plots.train_logs(params, args.dataset)
     palette = plots.palette_for(list(params["variants"]))
-    plots.plot_pareto(runs, out / "pareto.png", palette)
-    plots.plot_time_to_quality(logs, out / "time_to_quality.png", palette)
-    plots.plot_losses(logs, out / "losses.png")
-    plots.plot_samples(params, args.dataset, out / "samples.png")
-    plots.plot_class_shares(runs, out / "class_shares.png")
-    plots.plot_scores(runs, out / "scores.png", palette)
+    plots.plot_pareto(runs, paths.plot(args.dataset, "pareto"), palette)
+    plots.plot_time_to_quality(logs, paths.plot(args.dataset, "time_to_quality"), palette)
+    plots.plot_losses(logs, paths.plot(args.dataset, "losses"))
+    plots.plot_samples(params, args.dataset, paths.plot(args.dataset, "samples"))
+    plots.plot_class_shares(runs, paths.plot(args.dataset, "class_shares"))
+    plots.plot_scores(runs, paths.plot(args.dataset, "scores"), palette)
 
 
 if __name__ == "__main__":

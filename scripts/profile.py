@@ -7,8 +7,8 @@ import tensorflow as tf
 
 from ganbench import cli, paths
 from ganbench.config import load_params, variant
-from ganbench.model_files import load_model
 from ganbench.io import read_json, write_json
+from ganbench.model_files import load_model
 from ganbench.profile import generator_flops_per_image, generator_latency_ms, generator_throughput, train_step_flops
 from ganbench.runtime import configure, peak_rss_mb
 

@@ -1,8 +1,8 @@
 """Train one GAN variant on one dataset with one seed (resumes from checkpoints/ if killed)."""
 from ganbench import cli, paths
-from ganbench.embedding import load_classifier
 from ganbench.config import load_params, run_budget, variant
 from ganbench.data import load_split
+from ganbench.embedding import load_classifier
 from ganbench.io import atomic_path, write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure, peak_rss_mb

@@ -12,8 +12,8 @@ from ganbench import cli
 from ganbench.config import ConfigError
 from ganbench.data import DataError
 from ganbench.errors import UnknownName
-from ganbench.profiles import materialise
 from ganbench.model_files import ModelFileError
+from ganbench.profiles import materialise
 from ganbench.scoring import SampleError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -4,15 +4,12 @@ Runs in a temporary copy of the repository (tracked files only); takes seconds: 
 reading the Snakefile, `dvc repro` in its first stage's params check.
 """
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parents[1]
 LOSS_ERROR = ("params.yaml: variants.dcgan_ns.loss: 'non_saturing' is not one of "
               "['hinge', 'least_squares', 'minimax', 'non_saturating', 'wasserstein']")
 
@@ -22,20 +19,10 @@ def run(cwd: Path, *cmd: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def mistyped_copy(tmp_path_factory) -> Path:
-    """The tracked files in a fresh git repo, on the smoke profile with the loss name mistyped."""
-    root = tmp_path_factory.mktemp("mistyped")
-    for name in filter(None, run(REPO, "git", "ls-files", "--cached").stdout.split("\n")):
-        if (REPO / name).is_file() and not name.startswith(("results/", "data/", "dvc.lock")):  # not the shipped study
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
-    params = yaml.safe_load((REPO / "profiles/smoke.yaml").read_text())
-    params["variants"]["dcgan_ns"]["loss"] = "non_saturing"
-    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    for cmd in (["git", "init", "-q"], ["git", "add", "-A"],
-                ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "mistyped"]):
-        assert run(root, *cmd).returncode == 0
-    return root
+def mistyped_copy(repo_copy) -> Path:
+    """The repository in a fresh git repo, on the smoke profile with the loss name mistyped."""
+    return repo_copy("mistyped", profile="smoke", git=True,
+                     edit=lambda params: params["variants"]["dcgan_ns"].update(loss="non_saturing"))
 
 
 def assert_nothing_ran(root: Path) -> None:
@@ -56,3 +43,16 @@ def test_dvc_repro_stops_at_the_first_stage_with_the_same_line(mistyped_copy):
     assert f"error: {LOSS_ERROR}" in output, "\n".join(output[-20:])
     assert any(re.search(r"failed to reproduce 'fetch_data@mnist'.*exited with 2", line) for line in output)
     assert_nothing_ran(mistyped_copy)
+
+
+def test_snakemake_refuses_a_config_override_the_stage_scripts_would_not_see(repo_copy):
+    """`snakemake --config` changes Snakemake's view only; every stage reads params.yaml. So an
+    override is refused before any job, naming the key (`dvc exp run -S`, which edits params.yaml,
+    is the way: tests/e2e/test_experiments.py)."""
+    root = repo_copy("override", profile="smoke", git=True)
+    done = run(root, sys.executable, "-m", "snakemake", "--cores", "1", "--dry-run", "--config", "seeds=[0,1]")
+    assert done.returncode != 0
+    lines = (done.stdout + done.stderr).splitlines()
+    assert any(line.startswith("params.yaml: seeds: set on the command line (--config / --configfile), but the stage "
+                               "scripts read params.yaml") for line in lines), "\n".join(lines[-20:])
+    assert_nothing_ran(root)

@@ -11,6 +11,7 @@ import pytest
 
 from ganbench.classifier import build_lenet
 from ganbench.embedding import Embedder, weights_sha256
+from ganbench.profiles import materialise
 from ganbench.reference import build_reference, cached_reference, holdout_rows, save_reference
 from ganbench.scoring import ProtocolMismatch, as_model_input, check_comparable, read_samples, score
 
@@ -100,7 +101,7 @@ def test_read_samples_checks_labels(tmp_path):
 
 def test_score_cli_reports_bad_samples_in_one_line_before_loading_anything(tmp_path):
     np.savez(tmp_path / "bad.npz", x=np.full((5, 28, 28), 255.0, np.float32))
-    (tmp_path / "params.yaml").write_text((ROOT / "profiles" / "smoke.yaml").read_text())
+    (tmp_path / "params.yaml").write_text(materialise("smoke", ROOT / "profiles"))
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "score.py"), "--dataset", "mnist",
                           "--samples", "bad.npz", "--out", "m.json"], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})

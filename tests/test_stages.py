@@ -1,4 +1,7 @@
-"""Stage scripts on a synthetic workspace: a SIGKILLed training resumes, seeds reproduce samples."""
+"""Stage scripts on a synthetic workspace: same inputs give the same bytes; a SIGKILLed training
+resumes from its checkpoint to exactly the model an uninterrupted run trains."""
+import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,9 +16,11 @@ import pytest
 import yaml
 
 from ganbench.classifier import build_lenet
+from ganbench.profiles import materialise
 
 REPO = Path(__file__).resolve().parents[1]
 RUN = Path("results/mnist/tiny/seed0")
+STEPS = 40
 
 
 def make_workspace(root: Path, steps: int) -> Path:
@@ -28,11 +33,11 @@ def make_workspace(root: Path, steps: int) -> Path:
     keras.utils.set_random_seed(0)
     (root / "models/classifier").mkdir(parents=True)
     build_lenet().save(root / "models/classifier/mnist.keras")
-    params = yaml.safe_load((REPO / "profiles/smoke.yaml").read_text())
+    params = yaml.safe_load(materialise("smoke", REPO / "profiles"))
     params["budget"] = {"steps": steps, "eval_every": 2, "eval_samples": 16, "train_samples": None,
                         "collapse": {"max_class_share": 1.0, "patience": 1000}}
     params["eval"].update(samples=50)
-    params["variants"] = {"tiny": {**params["variants"]["dcgan_ns"], "width": 0.125, "batch": 8}}
+    params["variants"] = {"tiny": {"width": 0.125, "batch": 8}}
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     return root
 
@@ -51,22 +56,35 @@ def finish(proc: subprocess.Popen) -> str:
 @pytest.fixture(scope="module")
 def clean_runs(tmp_path_factory):
     """Two uninterrupted train + generate runs with the same seed, in separate workspaces."""
-    roots = [make_workspace(tmp_path_factory.mktemp(f"ws{i}"), steps=6) for i in range(2)]
+    roots = [make_workspace(tmp_path_factory.mktemp(f"ws{i}"), steps=STEPS) for i in range(2)]
     for root in roots:
         finish(stage(root, "train.py"))
         finish(stage(root, "generate.py"))
     return roots
 
 
-def test_same_seed_gives_identical_samples(clean_runs):
-    a, b = (np.load(root / RUN / "samples.npz")["x"] for root in clean_runs)
-    assert a.shape == (50, 28, 28, 1)
-    np.testing.assert_array_equal(a, b)
-    assert (clean_runs[0] / RUN / "grid.png").stat().st_size > 1000
+def md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()
 
 
-def test_sigkilled_training_resumes_from_its_last_checkpoint(tmp_path):
-    root = make_workspace(tmp_path, steps=40)
+def test_same_inputs_give_the_same_bytes(clean_runs):
+    """Every declared output of train and generate is byte-identical across two runs, the model
+    archive included (no save date inside); only the wall-clock figures differ."""
+    a, b = (root / RUN for root in clean_runs)
+    assert np.load(a / "samples.npz")["x"].shape == (50, 28, 28, 1) and (a / "grid.png").stat().st_size > 1000
+    for name in ("generator.keras", "samples.npz", "grid.png"):
+        assert md5(a / name) == md5(b / name), name
+    timings = ["seconds"]
+    pd.testing.assert_frame_equal(pd.read_csv(a / "train_log.csv").drop(columns=timings),
+                                  pd.read_csv(b / "train_log.csv").drop(columns=timings))
+    status_a, status_b = (json.loads((run / "train.json").read_text()) for run in (a, b))
+    for status in (status_a, status_b):
+        del status["train_seconds"], status["peak_rss_mb"]
+    assert status_a == status_b
+
+
+def test_sigkilled_training_resumes_from_its_last_checkpoint_to_the_same_model(tmp_path, clean_runs):
+    root = make_workspace(tmp_path, steps=STEPS)
     proc = stage(root, "train.py", start_new_session=True)
     csv = root / "checkpoints/mnist/tiny/seed0/train_log.csv"
     deadline = time.time() + 300
@@ -79,8 +97,8 @@ def test_sigkilled_training_resumes_from_its_last_checkpoint(tmp_path):
     assert killed_at < 20 and not (root / RUN / "generator.keras").exists()
 
     out = finish(stage(root, "train.py"))
-    assert "resuming from" in out
+    assert "resuming from" in out and "Epoch 1/20" not in out  # the rerun did not start from zero
     log = pd.read_csv(root / RUN / "train_log.csv")
-    assert list(log["step"]) == list(range(2, 42, 2))
+    assert list(log["step"]) == list(range(2, STEPS + 2, 2))
     assert log["seconds"].is_monotonic_increasing  # elapsed time continues across the kill
-    assert "Epoch 1/20" not in out  # the rerun did not start from zero
+    assert md5(root / RUN / "generator.keras") == md5(clean_runs[0] / RUN / "generator.keras")  # as if never killed

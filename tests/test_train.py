@@ -11,7 +11,6 @@ from ganbench.classifier import build_lenet
 from ganbench.config import deep_merge
 from ganbench.train import train_gan
 
-
 REPO = Path(__file__).resolve().parents[1]
 VARIANT = deep_merge(yaml.safe_load((REPO / "profiles/default.yaml").read_text())["variant_defaults"],
                      {"arch": "dcgan", "latent_dim": 8, "width": 0.125, "batch": 8})

@@ -11,7 +11,6 @@ import sys
 from typing import Callable
 
 from ganbench.config import DEFAULT_PARAMS, ConfigError
-from ganbench.data import DATASETS
 from ganbench.errors import GanbenchError, one_line
 
 EXIT_FAILURE, EXIT_CONFIG = 1, 2  # exit statuses: expected failure; bad params (as argparse's usage errors)
@@ -19,6 +18,8 @@ EXIT_FAILURE, EXIT_CONFIG = 1, 2  # exit statuses: expected failure; bad params 
 
 def add_stage_flags(p: argparse.ArgumentParser, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
     """The flags stages share: --params, and --dataset / --variant / --seed."""
+    from ganbench.data import DATASETS  # here, not at the top: cli is exempt from code deps (ganbench.codedeps)
+
     p.add_argument("--params", default=DEFAULT_PARAMS, help="params file (default: %(default)s)")
     if dataset:
         p.add_argument("--dataset", required=True, choices=DATASETS)

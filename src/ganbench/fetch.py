@@ -25,7 +25,7 @@ import numpy as np
 
 from ganbench.data import DATASETS, HASHES, KEYS, NORMALIZATION, NUM_CLASSES, SPLITS, DataError
 from ganbench.errors import one_line
-from ganbench.io import atomic_path, sha256_array, save_npz, write_json
+from ganbench.io import atomic_path, save_npz, sha256_array, write_json
 
 log = logging.getLogger(__name__)
 

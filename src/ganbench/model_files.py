@@ -1,10 +1,11 @@
 """Keras models as pipeline artifacts: byte-stable `.keras` archives and safe, one-line-error loading.
 
 A `.keras` file is a zip of `metadata.json`, `config.json` and `model.weights.h5`. Keras stamps the
-save date into `metadata.json` and the weights member's zip header, so saving the same weights twice
-gives different bytes, and DVC would then rerun every stage downstream of a rerun that changed
-nothing. `save_model` rewrites the archive with those two stamps fixed; the weights file itself
-(HDF5 without object timestamps) is already deterministic.
+save date into `metadata.json` and the weights member's zip header, and numbers shared objects in
+`config.json` by their memory address (`shared_object_id`), so saving the same model twice gives
+different bytes, and DVC would then rerun every stage downstream of a rerun that changed nothing.
+`save_model` rewrites the archive with the dates fixed and the shared objects numbered in order of
+appearance; the weights file itself (HDF5 without object timestamps) is already deterministic.
 """
 from __future__ import annotations
 
@@ -25,8 +26,21 @@ class ModelFileError(GanbenchError):
     """A saved model is missing, unreadable or unsafe to load (one line naming the file)."""
 
 
+def _renumber_shared_objects(node, ids: dict) -> None:
+    """Replace every `shared_object_id` (a memory address) by 1, 2, ... in order of first appearance."""
+    if isinstance(node, dict):
+        if "shared_object_id" in node:
+            node["shared_object_id"] = ids.setdefault(node["shared_object_id"], len(ids) + 1)
+        for value in node.values():
+            _renumber_shared_objects(value, ids)
+    elif isinstance(node, list):
+        for value in node:
+            _renumber_shared_objects(value, ids)
+
+
 def _normalise_archive(path: Path) -> None:
-    """Rewrite the zip at `path` with fixed member dates and no `date_saved` in its metadata."""
+    """Rewrite the zip at `path` with fixed member dates, no `date_saved` in its metadata and
+    address-free shared object ids in its config."""
     with zipfile.ZipFile(path) as archive:
         members = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w") as archive:
@@ -35,6 +49,10 @@ def _normalise_archive(path: Path) -> None:
                 metadata = json.loads(content)
                 metadata.pop("date_saved", None)
                 content = json.dumps(metadata, sort_keys=True).encode()
+            elif info.filename == "config.json":
+                config = json.loads(content)
+                _renumber_shared_objects(config, {})
+                content = json.dumps(config).encode()
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
             archive.writestr(fixed, content)

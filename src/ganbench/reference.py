@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ganbench.metrics import knn
 from ganbench.io import save_npz
+from ganbench.metrics import knn
 
 if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
     from ganbench.embedding import Embedder

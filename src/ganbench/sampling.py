@@ -7,7 +7,6 @@ import numpy as np
 from ganbench.data import NUM_CLASSES
 
 
-
 def fixed_latents(n: int, latent_dim: int, seed: int) -> np.ndarray:
     """The same (n, latent_dim) standard-normal latents for every variant and every eval point."""
     return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype(np.float32)

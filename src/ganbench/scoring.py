@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ganbench.metrics import classes, fid, kid, knn
 from ganbench.data import NUM_CLASSES, to_model_range
 from ganbench.errors import GanbenchError, one_line
+from ganbench.metrics import classes, fid, kid, knn
 from ganbench.reference import Reference, unit_rows
 
 if TYPE_CHECKING:  # TensorFlow only where images are embedded, not in the summary stage

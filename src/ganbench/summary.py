@@ -14,9 +14,9 @@ import math
 import pandas as pd
 
 from ganbench import paths
+from ganbench.data import NUM_CLASSES
 from ganbench.io import read_json
 from ganbench.paths import REAL_ROW
-from ganbench.data import NUM_CLASSES
 from ganbench.scoring import check_comparable
 
 QUALITY = ("fid", "kid_mean", "classifier_score", "precision", "recall", "density", "coverage", "classes_covered",

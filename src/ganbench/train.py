@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from ganbench.metrics import fid as fid_metric
-from ganbench.embedding import Embedder
 from ganbench.data import NUM_CLASSES
+from ganbench.embedding import Embedder
 from ganbench.gan import GAN
 from ganbench.losses import get_loss
+from ganbench.metrics import fid as fid_metric
 from ganbench.models import get_architecture
 from ganbench.sampling import sample
 

@@ -1,12 +1,53 @@
-"""One reduced smoke study run by Snakemake on this machine, shared by the remote and cluster tests."""
-import pytest
+"""Smoke studies for the end-to-end tests: the smoke profile cut to one dataset and one variant.
 
-from workspace import reduced_smoke_copy, snakemake
+The inputs every study shares (data, the smoke classifier, the embedded reference split of both
+datasets) are built once per session by Snakemake in a copy of their own (`smoke_inputs`); a seeded
+study starts from them, committed to its DVC lock, so neither front end rebuilds them. The DVC
+end-to-end test starts unseeded, so every stage also runs through DVC.
+"""
+import shutil
+
+import pytest
+from workspace import commit, sh, snakemake
+
+DATASETS = ("mnist", "fashion")
+INPUT_STAGES = ("fetch_data", "train_classifier", "embed_reference")
+
+
+def cut(dataset: str, variant: str):
+    def edit(params: dict) -> None:
+        params["datasets"] = [dataset]
+        params["variants"] = {variant: params["variants"][variant]}
+    return edit
 
 
 @pytest.fixture(scope="session")
-def local_study(tmp_path_factory):
-    """A finished study in `<tmp>/ganbench`; its siblings are free for a DVC remote and clones."""
-    root = reduced_smoke_copy(tmp_path_factory.mktemp("local") / "ganbench")
+def smoke_inputs(repo_copy):
+    """A copy in which Snakemake built data, classifier and reference of both datasets."""
+    root = repo_copy("inputs", profile="smoke", git=True)
+    snakemake(root, "--cores", "2", *(f"results/classifier/{d}/reference.npz" for d in DATASETS))
+    return root
+
+
+@pytest.fixture(scope="session")
+def smoke_study(repo_copy, smoke_inputs):
+    """smoke_study(name, dataset, variant, seeded=True) -> a committed git copy of the reduced smoke study."""
+    def make(name: str, dataset: str = "mnist", variant: str = "dcgan_ns", seeded: bool = True):
+        root = repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
+        if seeded:
+            for rel in (f"data/{dataset}", f"models/classifier/{dataset}.keras", f"results/classifier/{dataset}"):
+                source, target = smoke_inputs / rel, root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
+            sh(root, "python", "-m", "dvc", "commit", "--force", *(f"{s}@{dataset}" for s in INPUT_STAGES))
+        commit(root, "reduced smoke study")
+        return root
+    return make
+
+
+@pytest.fixture(scope="session")
+def local_study(smoke_study):
+    """A finished (seeded) study in `<tmp>/ganbench`; its siblings are free for a DVC remote and clones."""
+    root = smoke_study("local")
     snakemake(root, "--cores", "2")
     return root

@@ -7,13 +7,17 @@ brings Snakemake in step, and then neither tool has work left.
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import json
+import os
+import re
 import shutil
 import sys
 import time
 
 import pytest
-
 from workspace import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
+
+from ganbench.codedeps import code_deps
+from ganbench.stages import STAGES
 
 pytestmark = pytest.mark.e2e
 LR = "variants.dcgan_ns.g_opt.lr"
@@ -63,6 +67,35 @@ def study(local_study, tmp_path_factory):
     return root
 
 
+def test_a_forced_rerun_of_the_classifier_leaves_everything_downstream_current(study):
+    """Same inputs, same bytes: retraining the classifier gives the same model file, so DVC finds
+    nothing downstream changed (only the stage itself reran; its metrics record a new wall time)."""
+    model = study / "models/classifier/mnist.keras"
+    before = model.read_bytes()
+    dvc(study, "repro", "--force", "--single-item", "train_classifier@mnist")
+    assert model.read_bytes() == before
+    assert dvc_json(study, "status") == {}
+    assert_in_step(study)
+
+
+def test_editing_a_module_stales_exactly_the_stages_that_import_it(study):
+    """Code deps are the import closure: an edit of the k-NN metrics stales scoring, not training."""
+    module = study / "src/ganbench/metrics/knn.py"
+    text, stat = module.read_text(), module.stat()
+    importers = {stage.name for stage in STAGES if "src/ganbench/metrics/knn.py" in code_deps(stage.script, study)}
+    assert {"score", "score_real", "embed_reference"} <= importers and "train" not in importers
+    module.write_text(text + "\n# an edit\n")
+    try:
+        stale = {name.split("@")[0] for name in dvc_json(study, "status")}
+        planned = set(re.findall(r"^(?:local)?rule (\w+):$", snakemake(study, "--cores", "1", "--dry-run"), re.M))
+    finally:
+        module.write_text(text)
+        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert stale == importers  # DVC: the stages whose own deps changed
+    assert importers <= planned and "train" not in planned and "generate" not in planned  # Snakemake: + downstream
+    assert dvc_json(study, "status") == {}
+
+
 def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study):
     edit_params(study, lambda p: p["classifier"].update(train_samples=3000))
     # dvc status names the stages whose own params changed (repro would then run all downstream)
@@ -70,7 +103,7 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
     edit_params(study, lambda p: p["classifier"].update(train_samples=2000))  # undone
     assert dvc_json(study, "status") == {}
 
-    edit_params(study, lambda p: p["variants"]["dcgan_ns"]["g_opt"].update(lr=0.001))
+    edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
     # the variant's cell (training and profile read its params) and the per-dataset stages listing it
     assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@mnist-dcgan_ns-0",
                                              "summarize@mnist", "plot@mnist"}

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 import yaml
-
 from workspace import GIT_USER, commit, dvc_json, output_hashes, sh, snakemake
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,5 @@
-"""Temporary copies of the repository for the end-to-end tests, and commands run inside them.
+"""Commands run inside a copy of the repository (tests/conftest.py makes the copies), and what the
+tests read back from it.
 
 A copy is self-contained: its own git repo, and its own `src/` first on PYTHONPATH, so the stage
 scripts run the copy's library and not the installed one (an editable install points elsewhere).
@@ -9,7 +10,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,10 +17,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
 GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
-# the default study's results shipped in git: a copy for a new study starts without them
-SHIPPED_STUDY = ("results/", "data/", "dvc.lock")
 
 
 def env(root: Path) -> dict:
@@ -46,24 +43,6 @@ def dvc_json(cwd: Path, *args: str) -> dict:
 def commit(root: Path, message: str) -> None:
     sh(root, "git", "add", "-A")
     sh(root, "git", *GIT_USER, "commit", "-qm", message)
-
-
-def reduced_smoke_copy(root: Path, dataset: str = "mnist", variant: str = "dcgan_ns") -> Path:
-    """The git-tracked files in a new git repo at `root`, on the smoke profile cut to one dataset and
-    one variant (one training run: what these tests need of a study, in a third of the time)."""
-    files = subprocess.run(["git", "ls-files", "--cached"], cwd=REPO, capture_output=True, text=True, check=True)
-    for name in filter(None, files.stdout.split("\n")):
-        if (REPO / name).is_file() and not name.startswith(SHIPPED_STUDY):
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
-    sh(root, "git", "init", "-q")
-    sh(root, sys.executable, "-m", "ganbench", "profile", "smoke")
-    params = yaml.safe_load((root / "params.yaml").read_text())
-    params["datasets"] = [dataset]
-    params["variants"] = {variant: params["variants"][variant]}
-    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    commit(root, "reduced smoke study")
-    return root
 
 
 def output_hashes(root: Path) -> dict[str, str]:
