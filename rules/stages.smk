@@ -1,5 +1,7 @@
 # One rule per stage of the table in src/ganbench/stages.py, the table dvc.yaml is generated from:
-# the same command, inputs (code included), outputs and params in both front ends.
+# the same command, inputs (code included), outputs and params in both front ends. Every directive
+# below is evaluated as the rule is defined, except `shell:`, which runs with the job: it must not
+# use `stage` (by then the loop variable holds the last stage), so the command comes as a param.
 for stage in STAGES:
 
     rule:
@@ -13,6 +15,7 @@ for stage in STAGES:
             glue.outputs(stage, report),
         params:
             settings=glue.params(stage, config),
+            command=glue.command(stage),
         log:
             glue.log(stage),
         benchmark:
@@ -23,4 +26,4 @@ for stage in STAGES:
         conda:
             CONDA_ENV
         shell:
-            glue.shell(stage)
+            "{params.command}"  # not glue.command(stage) here: shell expressions are evaluated at run time

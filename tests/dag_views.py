@@ -43,6 +43,7 @@ def _dump_snakemake_jobs(root: Path) -> list[dict]:
             if job.rule.name == "all":
                 continue
             params = dict(job.params.items())
+            del params["command"]  # the job's command, compared as such
             jobs.append({"cmd": job.shellcmd, "inputs": sorted(map(str, job.input)),
                          "outputs": sorted(map(str, job.output)),
                          "params": sorted(params.pop("settings", {})) + [f"<param {k}>" for k in params]})

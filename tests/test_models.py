@@ -36,6 +36,16 @@ def test_width_scales_parameter_count(name):
     assert arch.discriminator(0.5).count_params() < arch.discriminator(1.0).count_params()
 
 
+@pytest.mark.parametrize("name", sorted(ARCHITECTURES))
+def test_spectral_norm_wraps_every_weight_layer_of_d_and_dropout_can_be_off(name):
+    arch = get_architecture(name)
+    plain, normalised = arch.discriminator(0.125), arch.discriminator(0.125, spectral_norm=True, dropout=0.0)
+    kinds = lambda model: [type(layer).__name__ for layer in model.layers]  # noqa: E731
+    weighted = [k for k in kinds(plain) if k in ("Conv2D", "Dense")]
+    assert kinds(normalised).count("SpectralNormalization") == len(weighted) > 0
+    assert "Dropout" in kinds(plain) and "Dropout" not in kinds(normalised)
+
+
 def test_unknown_architecture_lists_known_ones():
     with pytest.raises(UnknownName, match="cdcgan, dcgan, mlp"):
         get_architecture("transformer")
@@ -47,7 +57,7 @@ def test_every_pair_trains_with_finite_losses_and_moving_weights(arch, loss, mak
     wgan = loss == "wasserstein"
     variant = make_variant(arch=arch, loss=loss, latent_dim=8, width=0.125, batch=8, g_opt={"lr": 1e-3},
                            d_opt={"lr": 1e-3}, d_steps=2 if wgan else 1, gp_weight=10.0 if wgan else 0.0,
-                           ema_decay=0.9 if arch == "dcgan" else None)
+                           ema_decay=0.9 if arch == "dcgan" else None, d_spectral_norm=loss == "hinge")
     gan = build_gan(variant, seed=0)
     rng = np.random.default_rng(0)
     x, y = rng.uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32), rng.integers(0, 10, 32)

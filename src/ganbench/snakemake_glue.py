@@ -6,7 +6,6 @@ the same table that generates dvc.yaml, and computed with the params Snakemake l
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from snakemake.io import expand
@@ -17,11 +16,6 @@ from ganbench.stages import DATASET, SEED, STAGES, VARIANT, Stage
 
 LOG_DIR = "logs"
 CAPTIONS = Path("report")  # report/<caption>.rst, relative to the workflow root
-
-
-def _wildcards(text: str) -> str:
-    """`{dataset}` -> `{wildcards.dataset}` for a shell command."""
-    return re.sub(r"\{(dataset|variant|seed)\}", r"{wildcards.\1}", text)
 
 
 def grid(config: dict) -> dict[str, list]:
@@ -84,9 +78,16 @@ def benchmark(stage: Stage) -> str:
     return f"{LOG_DIR}/benchmarks/{log(stage).removeprefix(LOG_DIR + '/').removesuffix('.log')}.tsv"
 
 
-def shell(stage: Stage) -> str:
-    """The stage's command (as in dvc.yaml), its output also teed into the rule's log."""
-    return _wildcards(stage.command) + " 2>&1 | tee {log}"
+def command(stage: Stage):
+    """The stage's command for a job (as in dvc.yaml), its output also teed into the job's log.
+
+    Given to the rule as a param and run as `shell: "{params.command}"`: a `shell:` expression is
+    evaluated when the job runs, after the loop over the stages has moved on, so it must not name
+    the loop's `stage` (every rule would run the last stage's command)."""
+    def formatted(wildcards) -> str:
+        cell = {w: getattr(wildcards, w) for w in stage.matrix}
+        return f"{stage.command.format(**cell)} 2>&1 | tee {log(stage).format(**cell)}"
+    return formatted
 
 
 def constraints(stage: Stage, config: dict) -> dict[str, str]:

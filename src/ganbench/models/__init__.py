@@ -11,7 +11,7 @@ from ganbench.models import cdcgan, dcgan, mlp
 
 class Architecture(NamedTuple):
     generator: Callable[..., keras.Model]       # (latent_dim, width) -> G: z (B, latent) [, y (B,)] -> (B,28,28,1)
-    discriminator: Callable[..., keras.Model]   # (width) -> D: x (B,28,28,1) [, y (B,)] -> (B,1) logits
+    discriminator: Callable[..., keras.Model]   # (width, spectral_norm, dropout) -> D: x (B,28,28,1) [, y (B,)] -> (B,1)
     conditional: bool = False                   # G and D also take integer class labels
 
 

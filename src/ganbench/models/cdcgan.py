@@ -10,6 +10,7 @@ import keras
 from keras import layers
 
 from ganbench.data import NUM_CLASSES
+from ganbench.models.blocks import d_layer
 from ganbench.models.dcgan import discriminator_trunk, generator_trunk
 
 LABEL_EMBEDDING = 50
@@ -22,9 +23,10 @@ def build_generator(latent_dim: int, width: float = 1.0) -> keras.Model:
     return keras.Model([z, y], generator_trunk(h, width), name="cdcgan_generator")
 
 
-def build_discriminator(width: float = 1.0) -> keras.Model:
+def build_discriminator(width: float = 1.0, spectral_norm: bool = False, dropout: float = 0.3) -> keras.Model:
     x = keras.Input((28, 28, 1), name="image")
     y = keras.Input((), dtype="int32", name="label")
-    h = discriminator_trunk(x, width)
+    h = discriminator_trunk(x, width, spectral_norm, dropout)
     projection = layers.Dot(axes=1)([h, layers.Embedding(NUM_CLASSES, h.shape[-1])(y)])
-    return keras.Model([x, y], layers.Add()([layers.Dense(1)(h), projection]), name="cdcgan_discriminator")
+    logit = d_layer(layers.Dense(1), spectral_norm)(h)
+    return keras.Model([x, y], layers.Add()([logit, projection]), name="cdcgan_discriminator")
