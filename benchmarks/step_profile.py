@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=2 python benchmarks/step_profile.py [--steps 10] [--cases dcgan mlp]
 
-For each case of `train_parity.py` (the tutorial DCGAN at batch 256, the MLP GAN at batch 128) it
+For each case of `step_parity.py` (the tutorial DCGAN at batch 256, the MLP GAN at batch 128) it
 traces `steps` steps of the tutorial's plain loop and of ganbench's `GAN.fit` (after warm-up) and
 prints, per class of ops, its share of the step's wall time (two ops running side by side on the
 two executor threads are charged half each, so the classes and the idle rest add up to the step)
@@ -19,8 +19,8 @@ from collections import defaultdict
 import keras
 import numpy as np
 import tensorflow as tf
+from step_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, variant
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
-from train_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, variant
 
 from ganbench.runtime import configure
 

@@ -1,164 +1,157 @@
-"""ganbench's trainer against the TensorFlow DCGAN tutorial's plain training loop, same model.
+"""Learning and speed parity of ganbench's trainer with a plain tutorial-style loop, on the study's recipes.
 
-    OMP_NUM_THREADS=2 python benchmarks/train_parity.py [--steps 20] [--warmup 5] [--repeats 5]
+    OMP_NUM_THREADS=2 python benchmarks/train_parity.py --dataset mnist --variants base quarter \\
+        --seeds 0 1 2 --steps 3000 --eval-every 250 [--out benchmarks/results/train_parity]
 
-For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints seconds per step of
-  - the tutorial loop: a `tf.function` with two GradientTapes on a constant in-memory batch,
-  - ganbench's `GAN.fit` on the same constant batch, and on the real input pipeline
-    (`ganbench.train.real_batches`: shuffled batches of 60,000 images),
-the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
-GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
-(best of 1024-4096 square matmuls) measured in every turn of the same run (target >= 80 %). Each figure
-is the steady-state mean over `steps` steps taken inside one run after `warmup` steps (tracing,
-thread-pool start and the shuffle buffer's first fill excluded), best of `repeats` runs taken in
-turns: how a long training run spends its time. The per-turn ratios (median, range) show how
-much of a gap is the machine's drift.
+For each recipe (a variant of params.yaml) and seed, the same models are trained twice on the same
+real input pipeline (`ganbench.train.real_batches`):
+  - loop: the TF DCGAN tutorial's training loop, written out independently: a `tf.function` step
+    with two GradientTapes, the recipe's loss, Adam optimisers and EMA of G, over the batches;
+  - fit: ganbench's trainer (`train_gan`: `GAN.fit` with its callbacks, checkpoints and frames).
+Both evaluate FID of the (EMA) generator on `budget.eval_samples` fixed latents against the test split
+in the pipeline's classifier features every `--eval-every` steps, and time the training between
+evaluations. The contenders alternate (loop, fit, loop, fit, ...) so that the machine's drift hits
+both. Prints, per recipe: the FID curves (mean and range over seeds) and whether they agree within
+the seed spread, and seconds per step of each (ratio fit / loop, target <= 1.0). Writes the curves
+(CSV) and a figure to --out. Run it in a clone with the study's classifier, on an otherwise idle machine.
 """
 import argparse
 import time
+from pathlib import Path
 
 import keras
-import numpy as np
-import tensorflow as tf
+import matplotlib
 
-from ganbench.config import deep_merge, load_params
-from ganbench.models import get_architecture
-from ganbench.profile import graph_flops
-from ganbench.runtime import configure
-from ganbench.train import build_gan, real_batches
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
-CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
-    "dcgan (tutorial), batch 256": {"arch": "dcgan", "batch": 256},
-    "mlp, batch 128": {"arch": "mlp", "batch": 128},
-}
-
-
-def variant(arch: str, batch: int) -> dict:
-    """The tutorial's recipe on `arch`: the study's variant defaults with Adam(1e-4) and default betas."""
-    return deep_merge(load_params("params.yaml")["variant_defaults"], {
-        "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0, "batch": batch, "ema_decay": None,
-        "d_steps": 1, "gp_weight": 0.0, "g_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999},
-        "d_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999}})
+from ganbench import paths  # noqa: E402
+from ganbench.config import load_params, run_budget, variant  # noqa: E402
+from ganbench.data import load_split  # noqa: E402
+from ganbench.embedding import Embedder, load_classifier  # noqa: E402
+from ganbench.losses import get_loss  # noqa: E402
+from ganbench.metrics.fid import frechet_distance, gaussian_stats  # noqa: E402
+from ganbench.models import get_architecture  # noqa: E402
+from ganbench.runtime import configure  # noqa: E402
+from ganbench.sampling import balanced_labels, fixed_latents  # noqa: E402
+from ganbench.train import real_batches, train_gan  # noqa: E402
 
 
-class StepClock(keras.callbacks.Callback):
-    """Wall-clock time at the end of every training batch of a `fit` call."""
-
-    def on_train_begin(self, logs=None):
-        self.ends = []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.ends.append(time.perf_counter())
-
-
-def steady_seconds_per_step(ends: list[float], warmup: int) -> float:
-    """Mean step time from the end of step `warmup` to the end of the last step."""
-    return (ends[-1] - ends[warmup - 1]) / (len(ends) - warmup)
-
-
-def interleaved(runs: dict, repeats: int) -> dict[str, np.ndarray]:
-    """Seconds per step of each run, `repeats` times, taken in turns (A, B, C, A, B, C, ...) so that
-    a slow spell of the machine hits every contender alike and turn i of A pairs with turn i of B."""
-    timings = {name: [] for name in runs}
-    for _ in range(repeats):
-        for name, run in runs.items():
-            timings[name].append(run())
-    return {name: np.array(values) for name, values in timings.items()}
-
-
-def paired_ratio(numerator: np.ndarray, denominator: np.ndarray) -> str:
-    """Median and range of the per-turn ratios: how far apart the contenders are beyond drift."""
-    ratios = numerator / denominator
-    return f"per turn median {np.median(ratios):.3f}, range {ratios.min():.3f}-{ratios.max():.3f}"
-
-
-def tutorial_loop(settings: dict, images: tf.Tensor):
-    """The tutorial's train_step (tensorflow.org/tutorials/generative/dcgan), verbatim in spirit."""
+def plain_loop(settings: dict, x: np.ndarray, y: np.ndarray, seed: int, steps: int, eval_every: int, fid_of) -> list:
+    """The tutorial's loop for `settings` (d_steps 1); [(step, seconds, fid)] at every eval point."""
+    keras.utils.set_random_seed(seed)
     arch = get_architecture(settings["arch"])
-    generator, discriminator = arch.generator(100, 1.0), arch.discriminator(1.0)
-    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
-    g_opt, d_opt = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
+    g = arch.generator(settings["latent_dim"], settings["width"])
+    d = arch.discriminator(settings["width"], settings["d_spectral_norm"], settings["d_dropout"])
+    ema = keras.models.clone_model(g) if settings["ema_decay"] else None
+    if ema is not None:
+        ema.set_weights(g.get_weights())
+    loss_fn = get_loss(settings["loss"])
+    g_opt, d_opt = (keras.optimizers.Adam(o["lr"], beta_1=o["beta_1"], beta_2=o["beta_2"])
+                    for o in (settings["g_opt"], settings["d_opt"]))
+    conditional, latent_dim = arch.conditional, settings["latent_dim"]
 
     @tf.function
     def train_step(batch):
-        noise = tf.random.normal([settings["batch"], 100])
+        real, labels = batch if conditional else (batch, None)
+        noise = tf.random.normal([tf.shape(real)[0], latent_dim])
         with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            generated = generator(noise, training=True)
-            real_output = discriminator(batch, training=True)
-            fake_output = discriminator(generated, training=True)
-            gen_loss = cross_entropy(tf.ones_like(fake_output), fake_output)
-            disc_loss = (cross_entropy(tf.ones_like(real_output), real_output)
-                         + cross_entropy(tf.zeros_like(fake_output), fake_output))
-        g_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
-        d_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
-        g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
-        d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+            fake = g([noise, labels] if conditional else noise, training=True)
+            real_logits = d([real, labels] if conditional else real, training=True)
+            fake_logits = d([fake, labels] if conditional else fake, training=True)
+            d_loss, g_loss = loss_fn(real_logits, fake_logits)
+        g_opt.apply_gradients(zip(gen_tape.gradient(g_loss, g.trainable_variables), g.trainable_variables))
+        d_opt.apply_gradients(zip(disc_tape.gradient(d_loss, d.trainable_variables), d.trainable_variables))
+        if ema is not None:
+            t = tf.cast(g_opt.iterations, tf.float32)
+            decay = tf.minimum(settings["ema_decay"], (1.0 + t) / (10.0 + t))
+            for e, w in zip(ema.trainable_weights, g.trainable_weights):
+                e.assign(decay * e + (1.0 - decay) * w)
+            for e, w in zip(ema.non_trainable_weights, g.non_trainable_weights):
+                e.assign(w)
 
-    def run(warmup: int, steps: int) -> float:
-        ends = []
-        for _ in range(warmup + steps):
-            train_step(images)
-            g_opt.iterations.numpy()  # wait for the step, as Keras does to report its logs
-            ends.append(time.perf_counter())
-        return steady_seconds_per_step(ends, warmup)
-
-    return run
-
-
-def ganbench_fit(settings: dict, dataset: tf.data.Dataset):
-    """ganbench's GAN.fit on `dataset`; one call per timing, like one training run."""
-    gan, clock = build_gan(settings, 0), StepClock()
-
-    def run(warmup: int, steps: int) -> float:
-        gan.fit(dataset, epochs=1, steps_per_epoch=warmup + steps, verbose=0, callbacks=[clock])
-        return steady_seconds_per_step(clock.ends, warmup)
-
-    return gan, run
-
-
-def matmul_peak_gflops(sizes: tuple[int, ...] = (1024, 2048, 4096), repeats: int = 5) -> float:
-    """Best float32 GFLOP/s of square TensorFlow matmuls: the machine's practical compute peak."""
-    best = 0.0
-    for n in sizes:
-        a, b = tf.random.normal([n, n]), tf.random.normal([n, n])
-        (a @ b).numpy()
-        for _ in range(repeats):
-            started = time.perf_counter()
-            (a @ b).numpy()
-            best = max(best, 2 * n**3 / (time.perf_counter() - started) / 1e9)
-    return best
+    batches = iter(real_batches(x, y if conditional else None, settings["batch"], seed))
+    points, seconds = [], 0.0
+    for start in range(0, steps, eval_every):
+        started = time.perf_counter()
+        for _ in range(eval_every):
+            train_step(next(batches))
+        g_opt.iterations.numpy()  # wait for the last step, as Keras does to report its logs
+        seconds += time.perf_counter() - started
+        points.append((start + eval_every, seconds, fid_of(ema or g)))
+    return points
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--steps", type=int, default=20, help="timed steps per run (the MLP takes 10x as many)")
-    p.add_argument("--warmup", type=int, default=5)
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--dataset", default="mnist")
+    p.add_argument("--variants", nargs="+", required=True, help="recipes: variant names of params.yaml")
+    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--eval-every", type=int, default=250)
+    p.add_argument("--out", type=Path, default=Path("benchmarks/results/train_parity"))
     args = p.parse_args()
+    params = load_params("params.yaml")
     configure(0)
-    rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, (60000, 28, 28, 1)).astype(np.float32)
-    for name, case in CASES.items():
-        settings = variant(case["arch"], case["batch"])
-        constant = tf.constant(x[:settings["batch"]])
-        steps = args.steps * (10 if case["arch"] == "mlp" else 1)  # ~40 ms steps need more of them
-        tutorial = tutorial_loop(settings, constant)
-        gan, on_constant = ganbench_fit(settings, tf.data.Dataset.from_tensors(constant).repeat())
-        _, on_pipeline = ganbench_fit(settings, real_batches(x, None, settings["batch"], 0))
-        timings = interleaved({"plain": lambda: tutorial(args.warmup, steps),
-                               "constant": lambda: on_constant(args.warmup, steps),
-                               "pipeline": lambda: on_pipeline(args.warmup, steps),
-                               "matmul": lambda: 1 / matmul_peak_gflops()}, args.repeats)  # s per GFLOP
-        plain, fit_constant, fit_pipeline = (timings[name].min() for name in ("plain", "constant", "pipeline"))
-        gflop = graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(constant)) / 1e9
-        peak, achieved = 1 / timings["matmul"].min(), gflop / fit_constant  # best spells of the run
-        print(f"{name}: tutorial loop {plain:.3f} s/step | ganbench fit {fit_constant:.3f} s/step "
-              f"(ratio of bests {fit_constant / plain:.2f}, target <= 1.00; "
-              f"{paired_ratio(timings['constant'], timings['plain'])}) | with the input pipeline "
-              f"{fit_pipeline:.3f} s/step (ratio {fit_pipeline / fit_constant:.2f}, target <= 1.05; "
-              f"{paired_ratio(timings['pipeline'], timings['constant'])}) | {gflop:.1f} GFLOP/step = "
-              f"{achieved:.1f} GFLOP/s = {100 * achieved / peak:.0f} % of the best matmul peak {peak:.1f} GFLOP/s "
-              f"(target >= 80 %; {paired_ratio(timings['matmul'] * gflop, timings['constant'])})")
+    x, y = load_split(paths.data_npz(args.dataset), "train")
+    embed = Embedder(load_classifier(paths.classifier_model(args.dataset)))
+    ref_stats = gaussian_stats(embed(load_split(paths.data_npz(args.dataset), "test")[0])[0])
+    eval_samples, latent_seed = params["budget"]["eval_samples"], params["eval"]["latent_seed"]
+
+    def fid_of(generator: keras.Model) -> float:
+        z = fixed_latents(eval_samples, generator.inputs[0].shape[-1], latent_seed)
+        inputs = [z, balanced_labels(eval_samples)] if len(generator.inputs) == 2 else z
+        fake = generator.predict(inputs, batch_size=500, verbose=0)
+        return frechet_distance(*gaussian_stats(embed(fake)[0]), *ref_stats)
+
+    rows = []
+    for name in args.variants:
+        settings = variant(params, name)
+        budget = {**run_budget(params, settings), "steps": args.steps, "eval_every": args.eval_every,
+                  "latent_seed": latent_seed, "collapse": {"max_class_share": 1.0, "patience": 10**6}}
+        for seed in args.seeds:
+            for point in plain_loop(settings, x, y, seed, args.steps, args.eval_every, fid_of):
+                rows.append({"recipe": name, "contender": "loop", "seed": seed, **dict(zip(("step", "seconds", "fid"), point))})
+            keras.utils.set_random_seed(seed)
+            state = args.out / "state" / f"{name}-{seed}"
+            _, log, _ = train_gan(x, y, load_split(paths.data_npz(args.dataset), "test")[0], embed.classifier, settings,
+                                  budget, seed, state)
+            rows += [{"recipe": name, "contender": "fit", "seed": seed, "step": r.step, "seconds": r.seconds,
+                      "fid": r.fid} for r in log.itertuples()]
+            print(pd.DataFrame(rows).query("recipe == @name and seed == @seed").groupby("contender").tail(1)
+                  .to_string(index=False), flush=True)
+    report(pd.DataFrame(rows), args.out, args.dataset)
+
+
+def report(curves: pd.DataFrame, out: Path, dataset: str) -> None:
+    """Agreement of the FID curves within the seed spread, and seconds per step, per recipe."""
+    out.mkdir(parents=True, exist_ok=True)
+    curves.to_csv(out / "curves.csv", index=False)
+    for name, runs in curves.groupby("recipe"):
+        by = runs.groupby(["contender", "step"])["fid"].agg(["mean", "min", "max"]).unstack(0)
+        gap = (by["mean"]["fit"] - by["mean"]["loop"]).abs()
+        spread = np.maximum(by["max"]["fit"] - by["min"]["fit"], by["max"]["loop"] - by["min"]["loop"])
+        within = (gap <= spread).mean()
+        last = runs.groupby(["contender", "seed"]).tail(1)
+        per_step = (last["seconds"] / last["step"]).groupby(last["contender"]).mean()
+        paired = (last[last.contender == "fit"].set_index("seed")["seconds"]
+                  / last[last.contender == "loop"].set_index("seed")["seconds"])
+        print(f"{name}: FID curves agree within the seed spread at {within:.0%} of {len(gap)} eval points "
+              f"(final mean FID fit {by['mean']['fit'].iloc[-1]:.1f} vs loop {by['mean']['loop'].iloc[-1]:.1f}); "
+              f"s/step fit {per_step['fit']:.4f} vs loop {per_step['loop']:.4f}: ratio {per_step['fit'] / per_step['loop']:.3f} "
+              f"(target <= 1.0; per seed {', '.join(f'{r:.3f}' for r in paired)})")
+    grid = sns.relplot(data=curves, x="step", y="fid", hue="contender", col="recipe", kind="line", errorbar=("pi", 100),
+                       height=3.6, aspect=1.3, facet_kws={"sharey": False})
+    grid.set(yscale="log")
+    grid.set_axis_labels("generator step", "FID (eval samples, log)")
+    grid.figure.suptitle(f"{dataset}: GAN.fit against the tutorial's plain loop (line: mean over seeds, band: range)",
+                         y=1.03)
+    grid.figure.savefig(out / "curves.png", dpi=110, bbox_inches="tight")
+    plt.close(grid.figure)
 
 
 if __name__ == "__main__":

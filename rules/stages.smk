@@ -12,7 +12,7 @@ for stage in STAGES:
         input:
             glue.inputs(stage, config),
         output:
-            glue.outputs(stage, report),
+            glue.outputs(stage, report, directory),
         params:
             settings=glue.params(stage, config),
             command=glue.command(stage),
@@ -20,7 +20,7 @@ for stage in STAGES:
             glue.log(stage),
         benchmark:
             glue.benchmark(stage)
-        threads: glue.threads(config, stage.name)
+        threads: glue.threads(config, stage.name, workflow.cores)
         resources:
             **glue.resources(config, stage.name),
         conda:

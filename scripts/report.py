@@ -1,11 +1,12 @@
 """Merge the per-dataset summaries into results/summary.csv and results/summary.json, and write
-results/report.md: per dataset the home pick (best quality within params.yaml's home budget) and
-the data-centre pick (best at any cost), with mean +- std over seeds and a table."""
+results/report.md: per dataset the home AI and enterprise AI picks (results/picks/) with their evidence,
+the time-to-threshold table, every variant's scores and the loss ranking."""
 import pandas as pd
 
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.io import atomic_path, read_json, write_json
+from ganbench.picks import ROLES, from_record
 from ganbench.report import render
 
 
@@ -14,11 +15,12 @@ def run() -> None:
     params = load_params(args.params)
     runs = pd.concat([pd.read_csv(paths.dataset_summary(d, "csv")) for d in params["datasets"]], ignore_index=True)
     summary = {d: read_json(paths.dataset_summary(d, "json"))[d] for d in params["datasets"]}
+    chosen = {d: {role: from_record(read_json(paths.picks_json(d))[role]) for role in ROLES} for d in params["datasets"]}
     with atomic_path(paths.SUMMARY_CSV) as tmp:
         runs.to_csv(tmp, index=False, float_format="%.6g")
     write_json(paths.SUMMARY_JSON, summary)
     with atomic_path(paths.REPORT_MD) as tmp:
-        tmp.write_text(render(summary, runs, params["report"], params) + "\n")
+        tmp.write_text(render(summary, runs, chosen, params) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
-"""Train one GAN variant on one dataset with one seed (resumes from checkpoints/ if killed)."""
+"""Train one GAN variant on one dataset with one seed (resumes from checkpoints/ if killed): the generator,
+its quality-vs-time log, its status, and the fixed latents' picture at each evaluation (frames/, progress.gif)."""
 from ganbench import cli, paths
 from ganbench.config import load_params, run_budget, variant
 from ganbench.data import load_split
 from ganbench.embedding import load_classifier
-from ganbench.io import atomic_path, write_json
+from ganbench.grids import save_gif
+from ganbench.io import atomic_path, replace_dir, write_json
 from ganbench.model_files import save_model
-from ganbench.runtime import configure, peak_rss_mb
+from ganbench.runtime import configure, machine_load, peak_rss_mb
 from ganbench.train import train_gan
 
 
@@ -15,18 +17,23 @@ def run() -> None:
     settings = variant(params, args.variant, args.params)
     budget = {**run_budget(params, settings), "latent_seed": params["eval"]["latent_seed"]}
     configure(args.seed)
+    load_before = machine_load()
     x_train, y_train = load_split(paths.data_npz(args.dataset), "train", budget["train_samples"])
     x_ref, _ = load_split(paths.data_npz(args.dataset), params["eval"]["reference"])
     classifier = load_classifier(paths.classifier_model(args.dataset))
-    gan, train_log, status = train_gan(x_train, y_train, x_ref, classifier, settings, budget, args.seed,
-                                       paths.checkpoint_dir(args.dataset, args.variant, args.seed))
+    state = paths.checkpoint_dir(args.dataset, args.variant, args.seed)
+    gan, train_log, status = train_gan(x_train, y_train, x_ref, classifier, settings, budget, args.seed, state)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
     save_model(gan.sampler, out / "generator.keras")
+    frames = sorted((state / "frames").glob("*.png"))
+    replace_dir(frames, out / "frames")
+    save_gif(frames, out / "progress.gif")
     with atomic_path(out / "train_log.csv") as tmp:
         train_log.to_csv(tmp, index=False)
     write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed,
                                     "ema": settings["ema_decay"] is not None, **status,
-                                    "peak_rss_mb": round(peak_rss_mb(), 1)})
+                                    "peak_rss_mb": round(peak_rss_mb(), 1),
+                                    "machine_load": {"before": load_before, "after": machine_load()}})
 
 
 if __name__ == "__main__":

@@ -75,7 +75,11 @@ def test_budget_is_shared_unless_a_variant_overrides_it(tmp_path):
 
 
 def test_budget_in_epochs_becomes_steps_at_the_variant_batch(tmp_path):
-    params = load_params(profile_file(tmp_path, "full"))
+    def epochs(params):
+        params["budget"].pop("steps")
+        params["budget"].update(epochs=30, train_samples=None)
+        params["variants"]["dcgan_ns"]["batch"] = 256
+    params = load_params(write_edited(tmp_path, epochs))
     budget = run_budget(params, variant(params, "dcgan_ns"))
     assert budget["steps"] == 7032 and "epochs" not in budget  # ceil(30 * 60000 / 256)
     assert run_budget(params, {**variant(params, "dcgan_ns"), "budget": {"steps": 10}})["steps"] == 10
@@ -173,7 +177,7 @@ def test_a_variant_is_its_overrides_deep_merged_onto_the_defaults(tmp_path):
     params = load_params(path)
     resolved = variant(params, "dcgan_ns")
     assert resolved["g_opt"] == {**params["variant_defaults"]["g_opt"], "lr": 1e-3}  # betas inherited
-    assert resolved["width"] == 0.25 and resolved["latent_dim"] == params["variant_defaults"]["latent_dim"]
+    assert resolved["batch"] == 32 and resolved["latent_dim"] == params["variant_defaults"]["latent_dim"]
     assert params["variants"]["dcgan_ns"]["g_opt"] == {"lr": 1e-3}  # the file's content is left as written
 
 

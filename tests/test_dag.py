@@ -33,8 +33,8 @@ def test_snakemake_and_dvc_expand_to_the_same_jobs_params_included():
     snake, dvc = snakemake_jobs(REPO), dvc_jobs(REPO)
     assert differences(snake, dvc) == []
     assert len(snake) == len(dvc) > 0  # no command appears twice on one side only
-    train = next(j for j in dvc if j.cmd.startswith("python scripts/train.py --dataset mnist --variant dcgan_ns "))
-    assert {"variants.dcgan_ns", "variant_defaults", "budget"} <= train.params
+    train = next(j for j in dvc if j.cmd.startswith("python scripts/train.py --dataset mnist --variant mlp "))
+    assert {"variants.mlp", "variant_defaults", "budget"} <= train.params
 
 
 def test_a_hand_edit_of_dvc_yaml_is_caught(workflow, run_in_copy):

@@ -39,5 +39,6 @@ def test_each_rule_takes_its_own_entry_and_only_the_full_profile_asks_for_gpus(p
         assert "threads: 4" in jobs["train"] and "gpu=1" in jobs["train"] and "runtime=480" in jobs["train"]
         assert "gpu=1" in jobs["train_classifier"]
         assert "gpu" not in jobs["fetch_data"] and "mem_mb=4000" in jobs["fetch_data"]
-    else:
-        assert "gpu" not in jobs["train"] and "threads: 2" in jobs["train"] and "mem_mb=4000" in jobs["train"]
+    else:  # threads "all": every core given to Snakemake, so a timed training runs alone
+        assert "gpu" not in jobs["train"] and "threads: 8" in jobs["train"] and "mem_mb=4000" in jobs["train"]
+        assert "threads: 1" in jobs["fetch_data"]

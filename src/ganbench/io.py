@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -28,9 +29,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}")
     os.close(fd)
     tmp_path = Path(tmp)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp_path.chmod(0o666 & ~umask)  # mkstemp makes 0600; outputs should look like any other file
+    tmp_path.chmod(0o666 & ~_umask())  # mkstemp makes 0600; outputs should look like any other file
     try:
         yield tmp_path
         os.replace(tmp_path, path)
@@ -67,3 +66,27 @@ def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
 def sha256_array(a: np.ndarray) -> str:
     """Hash of an array's raw bytes in C order (the content hash used in data cards)."""
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()
+
+
+def replace_dir(files: list[Path], directory: str | os.PathLike) -> None:
+    """Make `directory` hold exactly copies of `files`: copied into a temporary sibling first, then
+    swapped in, so a reader never sees a half-filled directory (a kill in the swap leaves the old
+    directory or none)."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.", suffix=".tmp"))
+    try:
+        for f in files:
+            shutil.copyfile(f, staging / f.name)
+        staging.chmod(0o777 & ~_umask())
+        if directory.exists():
+            shutil.rmtree(directory)
+        os.replace(staging, directory)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

@@ -23,6 +23,8 @@ DATASET_SUMMARY_JSON = "results/summary/{dataset}.json"
 SUMMARY_CSV = "results/summary.csv"
 SUMMARY_JSON = "results/summary.json"
 REPORT_MD = "results/report.md"
+PICKS_JSON = "results/picks/{dataset}.json"  # the home AI and enterprise AI picks, with their evidence
+PICK_GIF = "results/picks/{dataset}-{role}.gif"  # the training GIF of a pick (seed 0)
 PLOT = "results/plots/{dataset}/{name}.png"
 PLOT_NAMES = ("pareto", "time_to_quality", "losses", "samples", "class_shares", "scores")
 
@@ -65,3 +67,11 @@ def dataset_summary(dataset: str, suffix: str) -> Path:
 
 def plot(dataset: str, name: str) -> Path:
     return Path(PLOT.format(dataset=dataset, name=name))
+
+
+def picks_json(dataset: str) -> Path:
+    return Path(PICKS_JSON.format(dataset=dataset))
+
+
+def pick_gif(dataset: str, role: str) -> Path:
+    return Path(PICK_GIF.format(dataset=dataset, role=role))

@@ -32,3 +32,10 @@ def configure(seed: int) -> None:
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MiB (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine_load() -> dict:
+    """What else the machine is doing: the 1-minute load average against the cores, and the threads
+    this process was given. A load well above the threads means other work shared the cores."""
+    return {"load_1min": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(),
+            "threads": int(os.environ.get("OMP_NUM_THREADS", "0") or 0) or None}

@@ -46,8 +46,9 @@ def inputs(stage: Stage, config: dict, root: Path = Path(".")) -> list:
     return [*code_deps(stage.script, root), *stage.inputs, gathered]
 
 
-def outputs(stage: Stage, report) -> list:
-    """Output paths; figures and the report wrapped in Snakemake's `report()` with their caption.
+def outputs(stage: Stage, report, directory) -> list:
+    """Output paths; figures and the report wrapped in Snakemake's `report()` with their caption,
+    directories in `directory()` (both passed in: they are Snakemake's own functions).
 
     Captions are resolved relative to the rule file (rules/), hence the `../`."""
     declared = []
@@ -56,7 +57,7 @@ def outputs(stage: Stage, report) -> list:
             caption = {"caption": f"../{CAPTIONS}/{out.caption}.rst"} if out.caption else {}
             declared.append(report(out.path, category="{dataset}" if "{dataset}" in out.path else "Report", **caption))
         else:
-            declared.append(out.path)
+            declared.append(directory(out.path) if out.directory else out.path)
     return declared
 
 
@@ -118,8 +119,10 @@ def job_settings(config: dict, rule_name: str) -> dict:
     return {**JOB_DEFAULTS, **resources.get("default", {}), **resources.get(rule_name, {})}
 
 
-def threads(config: dict, rule_name: str) -> int:
-    return job_settings(config, rule_name)["threads"]
+def threads(config: dict, rule_name: str, cores: int | None) -> int:
+    """The rule's threads; `all` means every core Snakemake was given (`--cores`), so the job runs alone."""
+    wanted = job_settings(config, rule_name)["threads"]
+    return (cores or 1) if wanted == "all" else wanted
 
 
 def resources(config: dict, rule_name: str) -> dict:

@@ -26,7 +26,8 @@ RUN = paths.RUN
 class Output:
     """A declared output. `kind`: "out" (DVC-cached), "metric" or "plot" (DVC metrics / plots);
     `cache=False` keeps a small file in git; `plot` holds DVC plot properties (x, y);
-    `report`: the file goes into `snakemake --report`, with report/<caption>.rst as its caption."""
+    `report`: the file goes into `snakemake --report`, with report/<caption>.rst as its caption;
+    `directory`: the output is a directory (Snakemake's `directory()`)."""
 
     path: str
     kind: str = "out"
@@ -34,6 +35,7 @@ class Output:
     plot: dict | None = None
     report: bool = False
     caption: str | None = None
+    directory: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ STAGES: tuple[Stage, ...] = (
           params=("eval.samples",)),
     Stage("train", (DATASET, VARIANT, SEED), CELL_ARGS, inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
           outputs=(Output(_run_file("generator.keras")), Output(_run_file("train.json"), "metric", cache=False),
-                   Output(_run_file("train_log.csv"), "plot", cache=False, plot={"x": "seconds", "y": "fid"})),
+                   Output(_run_file("train_log.csv"), "plot", cache=False, plot={"x": "seconds", "y": "fid"}),
+                   Output(_run_file("frames"), directory=True), Output(_run_file("progress.gif"))),
           params=(*VARIANT_PARAMS, "budget", "eval.latent_seed", "eval.reference")),
     Stage("generate", (DATASET, VARIANT, SEED), CELL_ARGS, inputs=(_run_file("generator.keras"),),
           outputs=(Output(_run_file("samples.npz")), Output(_run_file("grid.png"), "plot")),
@@ -116,8 +119,15 @@ STAGES: tuple[Stage, ...] = (
                    Gather(_run_file("profile.json"), (VARIANT, SEED))),
           outputs=(Output(paths.DATASET_SUMMARY_CSV, cache=False), Output(paths.DATASET_SUMMARY_JSON, cache=False)),
           params=("variants", "seeds")),
+    Stage("pick", (DATASET,), "--dataset {dataset}", inputs=(paths.DATASET_SUMMARY_CSV,),
+          gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
+          outputs=(Output(paths.PICKS_JSON, "metric", cache=False),
+                   *(Output(paths.PICK_GIF.replace("{role}", role), report=True, caption=f"pick_{role}")
+                     for role in ("home", "enterprise"))),
+          params=("report", "seeds")),
     Stage("report", (), "",
-          gathers=(Gather(paths.DATASET_SUMMARY_CSV, (DATASET,)), Gather(paths.DATASET_SUMMARY_JSON, (DATASET,))),
+          gathers=(Gather(paths.DATASET_SUMMARY_CSV, (DATASET,)), Gather(paths.DATASET_SUMMARY_JSON, (DATASET,)),
+                   Gather(paths.PICKS_JSON, (DATASET,))),
           outputs=(Output(paths.SUMMARY_CSV, cache=False), Output(paths.SUMMARY_JSON, "metric", cache=False),
                    Output(paths.REPORT_MD, cache=False, report=True)),
           params=("datasets", "report", "budget")),

@@ -25,6 +25,7 @@ import tensorflow as tf
 from ganbench.data import NUM_CLASSES
 from ganbench.embedding import Embedder
 from ganbench.gan import GAN
+from ganbench.grids import save_frame
 from ganbench.losses import get_loss
 from ganbench.metrics import fid as fid_metric
 from ganbench.models import get_architecture
@@ -75,19 +76,22 @@ def real_batches(x: np.ndarray, y: np.ndarray | None, batch: int, seed: int, sta
 
 
 class QualityLog(keras.callbacks.Callback):
-    """Adds `step`, `seconds` (cumulative training time, eval excluded), `fid` and `top_class_share`
-    to each epoch's logs, and stops a run whose samples collapse into one predicted class.
+    """Adds `step`, `seconds` (cumulative training time, eval excluded), `cpu_seconds` (the process's
+    CPU time over the same stretches: cpu_seconds / seconds is how many cores training kept busy, so
+    a contended run shows), `fid` and `top_class_share` to each epoch's logs; draws the fixed latents'
+    frame of the evaluation point; stops a run whose samples collapse into one predicted class.
 
     FID is measured in classifier features on fixed latents against the reference statistics, so
     the rows form a time-to-quality curve. Callback order: this one, CSVLogger (writes the row it
     completes), then BackupAndRestore: a kill between the row and the checkpoint repeats that eval
-    point on resume (the log keeps the last copy) instead of losing its row.
+    point on resume (the log keeps the last copy, the frame is redrawn) instead of losing its row.
     """
 
-    def __init__(self, embed: Embedder, ref_stats: tuple, budget: dict, seconds_before: float, start_epoch: int):
+    def __init__(self, embed: Embedder, ref_stats: tuple, budget: dict, resumed: dict, frames: Path):
         super().__init__()
-        self.embed, self.ref_stats, self.budget = embed, ref_stats, budget
-        self.seconds, self.start_epoch = seconds_before, start_epoch
+        self.embed, self.ref_stats, self.budget, self.frames = embed, ref_stats, budget, frames
+        self.seconds, self.cpu_seconds = resumed["seconds"], resumed["cpu_seconds"]
+        self.start_epoch = resumed["step"] // budget["eval_every"]
         self.collapsed_evals, self.collapsed = 0, False
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -95,10 +99,11 @@ class QualityLog(keras.callbacks.Callback):
             log.warning("resumed at epoch %d, not %d: the real batches from here on differ from an uninterrupted "
                         "run's", epoch, self.start_epoch)
         self.start_epoch = None
-        self._started = time.perf_counter()
+        self._started, self._cpu_started = time.perf_counter(), time.process_time()
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds += time.perf_counter() - self._started
+        self.cpu_seconds += time.process_time() - self._cpu_started
         step = (epoch + 1) * self.budget["eval_every"]
         fake, _ = sample(self.model.sampler, self.budget["eval_samples"], self.budget["latent_seed"])
         fid, top_share = float("nan"), float("nan")
@@ -106,11 +111,13 @@ class QualityLog(keras.callbacks.Callback):
             features, probs = self.embed(fake)
             fid = fid_metric.frechet_distance(*fid_metric.gaussian_stats(features), *self.ref_stats)
             top_share = float(np.bincount(probs.argmax(axis=1), minlength=NUM_CLASSES).max() / len(probs))
-        logs.update(step=step, seconds=self.seconds, fid=fid, top_class_share=top_share)
+        save_frame(fake, self.frames / frame_name(step), f"step {step}   FID {fid:.1f}")
+        logs.update(step=step, seconds=self.seconds, cpu_seconds=self.cpu_seconds, fid=fid, top_class_share=top_share)
         self._check_collapse(epoch, top_share)
         rate = step / self.seconds if self.seconds else float("nan")
-        log.info("step %d/%d  fid %.2f  top class %.0f%%  %.1f steps/s  ETA %.0fs", step, self.budget["steps"],
-                 fid, 100 * top_share, rate, (self.budget["steps"] - step) / rate if rate else float("nan"))
+        log.info("step %d/%d  fid %.2f  top class %.0f%%  %.1f steps/s  %.2f cores busy  ETA %.0fs", step,
+                 self.budget["steps"], fid, 100 * top_share, rate, self.cpu_seconds / self.seconds,
+                 (self.budget["steps"] - step) / rate if rate else float("nan"))
 
     def _check_collapse(self, epoch: int, top_share: float) -> None:
         rule = self.budget["collapse"]
@@ -134,23 +141,29 @@ def _checkpointed_epoch(state_dir: Path) -> int:
         return 0
 
 
-def _prepare_state_dir(state_dir: Path, settings: dict, eval_every: int) -> tuple[int, float]:
-    """Keep resumable state only if it belongs to `settings`; return (the step training resumes at,
-    training seconds spent up to it)."""
+def frame_name(step: int) -> str:
+    """The TF tutorial's image_at_epoch_NNNN.png, per evaluation step."""
+    return f"image_at_step_{step:06d}.png"
+
+
+def _prepare_state_dir(state_dir: Path, settings: dict, eval_every: int) -> dict:
+    """Keep resumable state only if it belongs to `settings`; return where training resumes:
+    {step, seconds, cpu_seconds} spent up to it (all 0 for a fresh start)."""
     fingerprint_file, csv = state_dir / "fingerprint.json", state_dir / "train_log.csv"
     fingerprint = _fingerprint(settings)
     resumable = (state_dir / "backup").exists() and fingerprint_file.exists() \
         and json.loads(fingerprint_file.read_text()).get("fingerprint") == fingerprint
     if not resumable:
         shutil.rmtree(state_dir, ignore_errors=True)
-        state_dir.mkdir(parents=True)
+        (state_dir / "frames").mkdir(parents=True)
         fingerprint_file.write_text(json.dumps({"fingerprint": fingerprint, "settings": settings}, indent=2))
-        return 0, 0.0
-    start_step = _checkpointed_epoch(state_dir) * eval_every
-    rows = pd.read_csv(csv) if csv.exists() and csv.stat().st_size else pd.DataFrame({"step": [], "seconds": []})
-    done = rows[rows["step"] <= start_step]
-    log.info("resuming from %s at step %d", state_dir, start_step)
-    return start_step, float(done["seconds"].iloc[-1]) if len(done) else 0.0
+        return {"step": 0, "seconds": 0.0, "cpu_seconds": 0.0}
+    step = _checkpointed_epoch(state_dir) * eval_every
+    rows = pd.read_csv(csv) if csv.exists() and csv.stat().st_size else pd.DataFrame({"step": []})
+    done = rows[rows["step"] <= step]
+    log.info("resuming from %s at step %d", state_dir, step)
+    last = done.iloc[-1] if len(done) else {}
+    return {"step": step, "seconds": float(last.get("seconds", 0.0)), "cpu_seconds": float(last.get("cpu_seconds", 0.0))}
 
 
 def _read_log(csv: Path) -> pd.DataFrame:
@@ -170,7 +183,8 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
 
     x_train (N, 28, 28, 1) in [-1, 1], y_train (N,) int; x_ref: real images for the FID reference;
     budget also carries `latent_seed`. Returns the model, the per-eval-point log (step, epoch,
-    seconds, d_loss, g_loss, fid, top_class_share) and a status dict (steps, diverged and why).
+    seconds, cpu_seconds, d_loss, g_loss, fid, top_class_share) and a status dict (steps, time,
+    diverged and why). The frames of the evaluation points are in state_dir/frames.
     """
     settings = {"variant": variant, "budget": budget, "seed": seed, "train_samples": len(x_train)}
     budget = {**budget, "eval_every": min(budget["eval_every"], budget["steps"])}
@@ -180,12 +194,12 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     ref_stats = fid_metric.gaussian_stats(embed(x_ref)[0])
 
     def fit() -> tuple[GAN, QualityLog]:
-        start_step, seconds_before = _prepare_state_dir(state_dir, settings, budget["eval_every"])
+        resumed = _prepare_state_dir(state_dir, settings, budget["eval_every"])
         gan = build_gan(variant, seed)
         backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
-        quality = QualityLog(embed, ref_stats, budget, seconds_before, start_step // budget["eval_every"])
+        quality = QualityLog(embed, ref_stats, budget, resumed, state_dir / "frames")
         csv_log = keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)
-        batches = real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed, start_step)
+        batches = real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed, resumed["step"])
         gan.fit(batches, epochs=epochs, steps_per_epoch=budget["eval_every"], shuffle=False,
                 verbose=1 if sys.stderr.isatty() else 2, callbacks=[keras.callbacks.TerminateOnNaN(), quality, csv_log,
                                                                      backup])
@@ -206,7 +220,9 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     reason = "nan" if not weights_finite or not np.isfinite(rows[["d_loss", "g_loss"]].to_numpy()).all() \
         else "mode_collapse" if quality.collapsed else None
     status = {"steps_planned": budget["steps"], "steps_done": int(rows["step"].max()) if len(rows) else 0,
-              "train_seconds": float(quality.seconds), "diverged": reason is not None, "diverged_reason": reason,
+              "train_seconds": float(quality.seconds), "train_cpu_seconds": float(quality.cpu_seconds),
+              "cores_busy": float(quality.cpu_seconds / quality.seconds) if quality.seconds else None,
+              "diverged": reason is not None, "diverged_reason": reason,
               "generator_params": int(gan.generator.count_params()),
               "discriminator_params": int(gan.discriminator.count_params())}
     return gan, rows, status

@@ -8,7 +8,7 @@ import pytest
 from workspace import dvc_json, output_hashes, snakemake
 
 pytestmark = pytest.mark.e2e
-RULES = {"real_samples", "train", "generate", "score", "score_real", "profile", "summarize", "report", "plot"}
+RULES = {"real_samples", "train", "generate", "score", "score_real", "profile", "summarize", "pick", "report", "plot"}
 # (data, classifier and reference are seeded into the study: tests/e2e/conftest.py)
 
 

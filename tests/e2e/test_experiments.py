@@ -24,7 +24,7 @@ LR = "variants.dcgan_ns.g_opt.lr"
 CELL = "results/mnist/dcgan_ns/seed0"
 # what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
 # per-dataset stages that read every cell; never the data, the classifier or the real-data row
-DOWNSTREAM = (f"{CELL}/", "results/summary", "results/report.md", "results/plots/mnist/")
+DOWNSTREAM = (f"{CELL}/", "results/summary", "results/picks/", "results/report.md", "results/plots/mnist/")
 
 
 def dvc(root, *args: str) -> str:

@@ -25,10 +25,13 @@ def scores(root) -> dict[str, str]:
 
 def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     run = local_study / "results/mnist/dcgan_ns/seed0"
-    for name in ("generator.keras", "train_log.csv", "samples.npz", "grid.png", "metrics.json", "profile.json"):
+    for name in ("generator.keras", "train_log.csv", "samples.npz", "grid.png", "metrics.json", "profile.json",
+                 "progress.gif"):
         assert (run / name).stat().st_size > 0, name
     assert (local_study / "results/plots/mnist/time_to_quality.png").stat().st_size > 10_000
-    assert (local_study / "results/report.md").read_text().count("pick") >= 2
+    report = (local_study / "results/report.md").read_text()
+    assert "**Home AI" in report and "**Enterprise AI" in report and "### Time to threshold (mnist)" in report
+    assert (run / "progress.gif").read_bytes()[:6] == b"GIF89a" and len(list((run / "frames").glob("*.png"))) == 2
     card = json.loads((local_study / "data/mnist/card.json").read_text())
     assert card["counts"]["train"] == 60000
     metrics = json.loads((run / "metrics.json").read_text())
@@ -87,3 +90,10 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
 
     sh(root, sys.executable, "-m", "ganbench", "sync", "--from", "dvc")
     assert "Nothing to be done" in snakemake(root, "--cores", "1", "--dry-run")
+
+
+def test_snakemake_html_report_bundles_the_figures_and_the_report(local_study):
+    """`snakemake --report` (README): captions resolve, and the one-file report holds every figure."""
+    snakemake(local_study, "--report", "results/report.html")
+    page = (local_study / "results/report.html").read_text(errors="replace")
+    assert len(page) > 100_000 and "time_to_quality.png" in page and "report.md" in page

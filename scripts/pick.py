@@ -1,0 +1,29 @@
+"""Pick one dataset's home AI and enterprise AI from results/summary/<dataset>.csv: results/picks/<dataset>.json
+(each pick, its runner-up, the per-seed values and Welch's p) and each pick's training GIF (first seed) beside it."""
+import shutil
+
+import pandas as pd
+
+from ganbench import cli, paths
+from ganbench.config import load_params
+from ganbench.io import atomic_path, write_json
+from ganbench.picks import ROLES, as_record, picks
+
+
+def run() -> None:
+    args = cli.parser(__doc__).parse_args()
+    params = load_params(args.params)
+    settings, shown_seed = params["report"], params["seeds"][0]
+    runs = pd.read_csv(paths.dataset_summary(args.dataset, "csv"))
+    chosen = picks(runs, settings)
+    write_json(paths.picks_json(args.dataset), {role: as_record(chosen[role], runs, settings["quality"]) for role in ROLES})
+    for role in ROLES:
+        with atomic_path(paths.pick_gif(args.dataset, role)) as tmp:
+            if chosen[role].variant is None:  # nothing to show: an empty file keeps the declared output
+                tmp.write_bytes(b"")
+            else:
+                shutil.copyfile(paths.run_dir(args.dataset, chosen[role].variant, shown_seed) / "progress.gif", tmp)
+
+
+if __name__ == "__main__":
+    cli.main(run)

@@ -1,0 +1,99 @@
+"""The two picks per dataset, "home AI" and "enterprise AI", and whether each lead survives the seeds.
+
+Enterprise AI: the best variant by the mean of the quality metric over seeds, at any cost. Home AI:
+the best among the variants within the home budget (every `max_<figure>` in params' `report.home`,
+e.g. generator parameters, latency at batch 1, training seconds on the study machine). A pick's
+lead over its runner-up (the next best in the same pool) is tested with Welch's t-test on the
+per-seed values (unequal variances; Welch 1947); a lead with p >= `alpha`, or fewer than two seeds
+on either side, is "inconclusive": training seeds move FID more than sampling does, so a lead
+smaller than the seed spread is not a pick (The FID Lottery, 2026; Lucic et al. 2018).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+LOWER_IS_BETTER = {"fid": True, "kid_mean": True, "classifier_score": False, "precision": False, "recall": False,
+                   "density": False, "coverage": False}
+ROLES = ("home", "enterprise")
+HOME_LIMITS = {"max_generator_params": "generator_params", "max_latency_ms": "latency_ms_median",
+               "max_train_seconds": "train_seconds"}
+
+
+@dataclass(frozen=True)
+class Pick:
+    variant: str | None
+    runner_up: str | None
+    p_value: float          # Welch's t-test, pick vs runner-up; NaN when it cannot be computed
+    conclusive: bool
+
+
+def _values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
+    values = pd.to_numeric(runs.loc[runs["variant"] == variant, metric], errors="coerce").to_numpy(dtype=float)
+    return values[np.isfinite(values)]
+
+
+def within_home_budget(runs: pd.DataFrame, variant: str, home: dict) -> bool:
+    """Every limit of the home budget holds for the variant's mean over its seeds."""
+    for key, figure in HOME_LIMITS.items():
+        if key in home:
+            values = _values(runs, variant, figure)
+            if not len(values) or values.mean() > home[key]:
+                return False
+    return True
+
+
+def ranking(runs: pd.DataFrame, metric: str, candidates: list[str]) -> list[str]:
+    """Candidates with at least one finite value, best mean first."""
+    sign = 1 if LOWER_IS_BETTER[metric] else -1
+    scored = [(sign * _values(runs, v, metric).mean(), v) for v in candidates if len(_values(runs, v, metric))]
+    return [v for _, v in sorted(scored)]
+
+
+def welch(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sided p-value of Welch's t-test; NaN with fewer than two values on a side or no spread."""
+    if len(a) < 2 or len(b) < 2 or (np.std(a) == 0 and np.std(b) == 0):
+        return math.nan
+    return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+
+
+def pick(runs: pd.DataFrame, metric: str, candidates: list[str], alpha: float) -> Pick:
+    """The best candidate and whether its lead over the runner-up is significant at `alpha`."""
+    ranked = ranking(runs, metric, candidates)
+    if not ranked:
+        return Pick(None, None, math.nan, False)
+    if len(ranked) == 1:
+        return Pick(ranked[0], None, math.nan, False)
+    p_value = welch(_values(runs, ranked[0], metric), _values(runs, ranked[1], metric))
+    return Pick(ranked[0], ranked[1], p_value, bool(p_value < alpha))
+
+
+def picks(runs: pd.DataFrame, settings: dict) -> dict[str, Pick]:
+    """{'enterprise': Pick, 'home': Pick} for one dataset's runs. A variant with a diverged run is not
+    eligible: a recipe that fails on some seeds is not one to ship."""
+    trained = runs[runs["variant"] != "real"]
+    unstable = set(trained.loc[trained["diverged"].astype(bool), "variant"])
+    healthy = trained[~trained["variant"].isin(unstable)]
+    variants = list(dict.fromkeys(healthy["variant"]))
+    home = [v for v in variants if within_home_budget(healthy, v, settings["home"])]
+    alpha = settings["alpha"]
+    return {"enterprise": pick(healthy, settings["quality"], variants, alpha),
+            "home": pick(healthy, settings["quality"], home, alpha)}
+
+
+def as_record(choice: Pick, runs: pd.DataFrame, metric: str) -> dict:
+    """A pick as JSON: the variant, its runner-up, both per-seed values and the test's p-value."""
+    def seeds(variant: str | None) -> list[float]:
+        return [] if variant is None else [float(v) for v in _values(runs, variant, metric)]
+    return {"variant": choice.variant, "runner_up": choice.runner_up, "metric": metric,
+            "values": seeds(choice.variant), "runner_up_values": seeds(choice.runner_up),
+            "welch_p": None if math.isnan(choice.p_value) else choice.p_value, "conclusive": choice.conclusive}
+
+
+def from_record(record: dict) -> Pick:
+    p_value = record["welch_p"]
+    return Pick(record["variant"], record["runner_up"], math.nan if p_value is None else p_value, record["conclusive"])

@@ -1,0 +1,54 @@
+"""Picks survive the seed spread or are called inconclusive; time to threshold from the training log."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ganbench import thresholds
+from ganbench.picks import pick, picks, welch
+
+HOME = {"max_generator_params": 1_000_000, "max_latency_ms": 5.0}
+SETTINGS = {"quality": "fid", "alpha": 0.05, "home": HOME}
+
+
+def runs_of(fids: dict[str, list[float]], params: dict[str, int], diverged: tuple[str, ...] = ()) -> pd.DataFrame:
+    return pd.DataFrame([{"variant": v, "seed": s, "fid": f, "generator_params": params[v], "latency_ms_median": 1.0,
+                          "diverged": v in diverged} for v, values in fids.items() for s, f in enumerate(values)])
+
+
+def test_a_lead_beyond_the_seed_spread_is_conclusive_and_one_within_it_is_not():
+    runs = runs_of({"big": [10.0, 10.5, 9.8], "mid": [20.0, 21.0, 19.5], "close": [10.4, 9.6, 11.0]},
+                   {"big": 3_000_000, "mid": 500_000, "close": 3_000_000})
+    clear = pick(runs, "fid", ["big", "mid"], 0.05)
+    assert clear.variant == "big" and clear.runner_up == "mid" and clear.conclusive and clear.p_value < 1e-3
+    close = pick(runs, "fid", ["big", "close"], 0.05)
+    assert close.variant == "big" and not close.conclusive and close.p_value > 0.5
+
+
+def test_home_pick_respects_the_budget_and_unstable_variants_are_not_eligible():
+    runs = runs_of({"big": [5.0, 5.1, 5.2], "small": [20.0, 21.0, 22.0], "smaller": [30.0, 31.0, 29.0],
+                    "flaky": [1.0, 1.0, 90.0]}, {"big": 3_000_000, "small": 500_000, "smaller": 100_000,
+                                                 "flaky": 100_000}, diverged=("flaky",))
+    chosen = picks(runs, SETTINGS)
+    assert chosen["enterprise"].variant == "big" and chosen["home"].variant == "small"
+    assert chosen["home"].runner_up == "smaller" and chosen["home"].conclusive
+
+
+def test_welch_needs_two_seeds_a_side():
+    assert math.isnan(welch(np.array([1.0]), np.array([2.0, 3.0])))
+    single = runs_of({"a": [1.0], "b": [2.0]}, {"a": 1, "b": 1})
+    assert not pick(single, "fid", ["a", "b"], 0.05).conclusive
+
+
+def test_time_to_threshold_is_the_first_evaluation_at_or_below_it():
+    log = pd.DataFrame({"step": [100, 200, 300, 400], "seconds": [10.0, 20.0, 30.0, 40.0],
+                        "fid": [120.0, 45.0, 55.0, 19.0]})
+    columns = thresholds.run_columns(log, [100, 50, 20, 5], step_gflops=2.0)
+    assert columns["seconds_to_fid_50"] == 20.0 and columns["steps_to_fid_50"] == 200  # first dip, not the last
+    assert columns["gflops_to_fid_20"] == 800.0
+    assert math.isnan(columns["seconds_to_fid_5"])
+    runs = pd.DataFrame([{"variant": "a", **columns}, {"variant": "a", **thresholds.run_columns(log.iloc[:2], [20], 2.0)}])
+    table = thresholds.table(runs, [20])
+    assert table.loc["a", 20] == {"mean": 40.0, "std": 0.0, "reached": 1, "runs": 2}
+    assert thresholds.speedup(10.0, 100.0) == pytest.approx(10.0)
