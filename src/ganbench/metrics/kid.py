@@ -46,9 +46,16 @@ def kid_subset_indices(n: int, size: int, subsets: int, rng: np.random.Generator
 
 
 def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subset_size: int = 1000,
-        seed: int = 0) -> tuple[float, float]:
-    """Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD GANs"): mean and
-    (population) std of the unbiased MMD^2 over `subsets` pairs of random subsets, float64.
+        seed: int = 0) -> tuple[float, float, float]:
+    """Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD GANs"): the mean of the
+    unbiased MMD^2 over `subsets` pairs of random subsets, float64, and two spreads of it:
+
+    - std: the population std (ddof 0) of the per-subset estimates, what torch-fidelity reports
+      as `kernel_inception_distance_std`: the spread of one subset's estimate;
+    - se: the standard error of the mean, std (ddof 1) / sqrt(subsets), what TF-GAN's
+      `kernel_classifier_distance_and_std` returns for its disjoint blocks. Only a standard error
+      when the subsets are disjoint (subsets x size <= min(N, M)) and there are at least 2: NaN
+      otherwise.
 
     Features are (N, D) and (M, D). Each subset has min(subset_size, N, M) rows, chosen by
     `kid_subset_indices` with two independent streams spawned from `numpy.random.default_rng(seed)`
@@ -65,4 +72,6 @@ def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subse
     rng_a, rng_b = np.random.default_rng(seed).spawn(2)
     pairs = zip(kid_subset_indices(len(a), size, subsets, rng_a), kid_subset_indices(len(b), size, subsets, rng_b))
     values = [_mmd2_unbiased(a[ia], b[ib]) for ia, ib in pairs]
-    return float(np.mean(values)), float(np.std(values))
+    disjoint = 2 <= subsets and subsets * size <= min(len(a), len(b))
+    se = float(np.std(values, ddof=1) / np.sqrt(subsets)) if disjoint else float("nan")
+    return float(np.mean(values)), float(np.std(values)), se
