@@ -65,6 +65,7 @@ rule score:
         reference="results/classifier/{dataset}/reference.npz",
     output:
         metrics=f"{RUN}/metrics.json",
+        table=f"{RUN}/metrics.md",
     params:
         eval=config["eval"],
     log:

@@ -13,6 +13,7 @@ rule embed_reference:
     params:
         reference=config["eval"]["reference"],
         knn_k=config["eval"]["knn_k"],
+        knn_space=config["eval"]["knn_space"],
     log:
         "logs/embed_reference/{dataset}.log",
     threads: threads_for("embed_reference")

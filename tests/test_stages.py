@@ -1,4 +1,6 @@
-"""Stage scripts on a synthetic workspace: a SIGKILLed training resumes, seeds reproduce samples."""
+"""Stage scripts on a synthetic workspace: a SIGKILLed training resumes, seeds reproduce samples,
+scoring writes its JSON and Markdown table."""
+import json
 import os
 import signal
 import subprocess
@@ -63,6 +65,19 @@ def test_same_seed_gives_identical_samples(clean_runs):
     assert a.shape == (50, 28, 28, 1)
     np.testing.assert_array_equal(a, b)
     assert (clean_runs[0] / RUN / "grid.png").stat().st_size > 1000
+
+
+def test_score_writes_the_metrics_json_and_a_markdown_table_beside_it(clean_runs):
+    root = clean_runs[0]
+    cmd = [sys.executable, str(REPO / "scripts" / "score.py"), "--dataset", "mnist", "--samples",
+           str(RUN / "samples.npz"), "--out", str(RUN / "metrics.json")]
+    finish(subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    metrics = json.loads((root / RUN / "metrics.json").read_text())
+    assert sum(metrics["per_class"]["by_predicted"]["samples"]) == 50 and "by_label" not in metrics["per_class"]
+    assert metrics["kid_se"] is None  # smoke KID: 10 subsets of 50 rows out of 50 overlap
+    table = (root / RUN / "metrics.md").read_text()
+    assert table.startswith(f"# mnist: {RUN / 'samples.npz'}") and "Protocol: N = 50 samples vs 50 'test'" in table
+    assert f"| FID (lower is better) | {metrics['fid']:.2f} |" in table and "| by predicted class | recall |" in table
 
 
 def test_sigkilled_training_resumes_from_its_last_checkpoint(tmp_path):

@@ -26,7 +26,7 @@ def write_run(root, variant, seed, fid, g_params, latency, diverged=False):
     metrics = {"diverged": diverged, "protocol": PROTOCOL, "class_counts": counts}
     if not diverged:
         metrics.update(fid=fid, precision=0.5, recall=0.4, coverage=0.3, density=0.9, classifier_score=5.0,
-                       kid_mean=0.01, classes_covered=10)
+                       kid_mean=0.01, kid_se=0.001, classes_covered=10, per_class=per_class(fid, variant == "real"))
     (run / "metrics.json").write_text(json.dumps(metrics))
     rng = np.random.default_rng(seed)
     np.savez(run / "samples.npz", x=rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32))
@@ -38,6 +38,15 @@ def write_run(root, variant, seed, fid, g_params, latency, diverged=False):
                                                   "train_gflops_total": g_params / 1e4, "peak_rss_mb_train": 900.0}))
     pd.DataFrame({"step": [10, 20], "epoch": [0, 1], "seconds": [1.0, 2.0], "d_loss": [1.0, 0.8],
                   "g_loss": [2.0, 1.5], "fid": [50.0, fid or np.nan]}).to_csv(run / "train_log.csv", index=False)
+
+
+def per_class(fid, labelled):
+    """Per-class blocks as scoring writes them: class 9 has too few samples for recall by prediction."""
+    block = {"fid": [fid * (1 + c / 10) for c in range(10)], "recall": [0.1 * c for c in range(9)] + [None],
+             "coverage": [0.5] * 10, "samples": [2] * 10}
+    block.update(fid_mean=float(np.mean(block["fid"])), recall_mean=None, coverage_mean=0.5)
+    complete = {**block, "recall": [0.1 * c for c in range(10)], "recall_mean": 0.45}
+    return {"by_predicted": block, **({"by_label": complete} if labelled else {})}
 
 
 @pytest.fixture
@@ -57,6 +66,21 @@ def test_summary_has_every_run_and_seed_statistics(study):
     assert summary["big"]["fid"] == {"mean": 11.0, "std": pytest.approx(np.std([10, 12], ddof=1)), "n": 2}
     assert summary["broken"]["diverged_runs"] == 2 and "fid" not in summary["broken"]
     assert summary["real"]["fid"]["mean"] == pytest.approx(1.1)
+
+
+def test_summary_has_per_class_means_and_columns_by_label_and_by_predicted_class(study):
+    runs = collect(PARAMS, "mnist").set_index(["variant", "seed"])
+    assert runs.loc[("big", 0), "intra_fid_mean_by_predicted"] == pytest.approx(10 * 1.45)
+    assert runs.loc[("big", 0), "intra_fid_by_predicted_9"] == pytest.approx(19.0)
+    assert runs.loc[("big", 0), "class_coverage_mean_by_predicted"] == 0.5
+    assert pd.isna(runs.loc[("big", 0), "class_recall_mean_by_predicted"])  # a class without recall: no mean
+    assert pd.isna(runs.loc[("big", 0), "class_recall_by_predicted_9"])
+    assert pd.isna(runs.loc[("big", 0), "intra_fid_mean_by_label"])  # unconditional: nothing by label
+    assert runs.loc[("real", 1), "class_recall_mean_by_label"] == 0.45
+    assert runs.loc[("real", 1), "class_recall_by_label_9"] == pytest.approx(0.9)
+    summary = aggregate(collect(PARAMS, "mnist"))["mnist"]
+    assert summary["small"]["intra_fid_mean_by_predicted"]["mean"] == pytest.approx(22.0 * 1.45)
+    assert "intra_fid_mean_by_label" in summary["real"] and "intra_fid_mean_by_label" not in summary["small"]
 
 
 def test_summary_refuses_runs_scored_under_different_protocols(study):
@@ -105,10 +129,14 @@ def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
         plots.plot_losses(logs, out / "losses.png")
         plots.plot_samples(PARAMS, "mnist", out / "samples.png")
         plots.plot_class_shares(runs, out / "class_shares.png")
+        plots.plot_intra_fid(runs, out / "intra_fid.png")
+        plots.plot_class_recall(runs, out / "class_recall.png")
+        plots.plot_intra_fid(runs, out / "intra_fid_by_label.png", grouping="by_label")
         plots.plot_scores(runs, out / "scores.png", palette)
         drawn[attempt] = {p.name: p.read_bytes() for p in sorted(out.glob("*.png"))}
     assert sorted(drawn["first"]) == sorted(f"{n}.png" for n in ("pareto", "time_to_quality", "losses", "samples",
-                                                                  "class_shares", "scores"))
+                                                                  "class_shares", "intra_fid", "class_recall",
+                                                                  "intra_fid_by_label", "scores"))
     for name, png in drawn["first"].items():
         assert png[:4] == b"\x89PNG", name
         assert png == drawn["second"][name], f"{name} differs between two draws of the same results"

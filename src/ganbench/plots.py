@@ -1,5 +1,6 @@
 """Study figures per dataset (seaborn PNGs): quality vs compute with the Pareto front, time to
-quality, loss curves, a sample montage, generated class shares and final metric bars.
+quality, loss curves, a sample montage, generated class shares, per-class intra-class FID and
+recall, and final metric bars.
 
 Every figure reads the study table (`results/summary.csv`, see ganbench.summary) or the runs'
 own files (train_log.csv, samples.npz); the real-data row appears as "real data" wherever a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 
 import matplotlib
+import matplotlib.colors
 import matplotlib.ticker
 
 matplotlib.use("Agg")
@@ -21,7 +23,7 @@ import seaborn as sns  # noqa: E402
 from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
 from ganbench.paths import REAL_ROW  # noqa: E402
-from ganbench.summary import CLASS_SHARES  # noqa: E402
+from ganbench.summary import CLASS_SHARES, PER_CLASS  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")
 REAL_LABEL = "real data"
@@ -145,18 +147,47 @@ def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_varian
     _save(fig, path)
 
 
+def _class_heatmap(runs: pd.DataFrame, columns: tuple[str, ...], path: str | os.PathLike, title: str,
+                   xlabel: str, cbar_label: str, scale: float = 1.0, **heatmap_kws) -> None:
+    """Variant x class heatmap of `columns` (one per class) of the study table, mean over seeds
+    (seeds where a cell is null are skipped; a class null in every seed stays blank)."""
+    values = runs[list(columns)].apply(pd.to_numeric, errors="coerce") * scale
+    table = values.groupby(runs["variant"].replace({REAL_ROW: REAL_LABEL}), sort=False).mean()
+    table.columns = [str(c) for c in range(len(columns))]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
+    sns.heatmap(table, annot=True, ax=ax, cbar_kws={"label": cbar_label}, **heatmap_kws)
+    ax.set(xlabel=xlabel, ylabel="", title=f"{runs['dataset'].iloc[0]}: {title}")
+    _save(fig, path)
+
+
 def plot_class_shares(runs: pd.DataFrame, path: str | os.PathLike) -> None:
     """Heatmap of the share of samples per predicted class (mean over seeds): an empty column or a
     dark cell is mode collapse at a glance; the real row shows the balanced target."""
-    shares = runs.assign(variant=runs["variant"].replace({REAL_ROW: REAL_LABEL})).groupby(
-        "variant", sort=False)[list(CLASS_SHARES)].mean()
-    shares.columns = [c.split("_")[1] for c in shares.columns]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.6))
-    sns.heatmap(shares * 100, annot=True, fmt=".0f", cmap="rocket_r", vmin=0, vmax=50, ax=ax,
-                cbar_kws={"label": "% of samples"})
-    ax.set(xlabel="class predicted by the classifier", ylabel="",
-           title=f"{runs['dataset'].iloc[0]}: generated class shares (uniform = 10%)")
-    _save(fig, path)
+    _class_heatmap(runs, CLASS_SHARES, path, "generated class shares (uniform = 10%)",
+                   "class predicted by the classifier", "% of samples", scale=100, fmt=".0f", cmap="rocket_r",
+                   vmin=0, vmax=50)
+
+
+GROUPED = {"by_predicted": "class predicted by the classifier", "by_label": "class asked for (label)"}
+
+
+def plot_intra_fid(runs: pd.DataFrame, path: str | os.PathLike, grouping: str = "by_predicted") -> None:
+    """Heatmap of intra-class FID (columns `intra_fid_<grouping>_<c>` of the study table, mean over
+    seeds; log colour scale, dark is worse): which classes a generator draws badly. By predicted
+    class every variant has a row; by label only class-conditional variants and the real row."""
+    _class_heatmap(runs, PER_CLASS["intra_fid", grouping], path,
+                   "intra-class FID, mean over seeds (lower is better; blank: too few samples)", GROUPED[grouping],
+                   "intra-class FID (log scale)", fmt=".1f",
+                   cmap="rocket_r", norm=matplotlib.colors.LogNorm(vmin=1, vmax=1000))
+
+
+def plot_class_recall(runs: pd.DataFrame, path: str | os.PathLike, grouping: str = "by_predicted") -> None:
+    """Heatmap of per-class recall (columns `class_recall_<grouping>_<c>`, mean over seeds; dark is
+    worse): the share of each class's reference images inside the k-NN manifold of the samples of
+    that class, i.e. which classes a generator covers only in part."""
+    _class_heatmap(runs, PER_CLASS["class_recall", grouping], path,
+                   "per-class recall, mean over seeds (higher is better; blank: too few samples)", GROUPED[grouping],
+                   "recall within the class", fmt=".2f", cmap="rocket", vmin=0, vmax=1)
 
 
 SCORE_PANELS = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)",

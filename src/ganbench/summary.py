@@ -19,8 +19,11 @@ from ganbench.paths import REAL_ROW
 from ganbench.data import NUM_CLASSES
 from ganbench.scoring import check_comparable
 
-QUALITY = ("fid", "kid_mean", "classifier_score", "precision", "recall", "density", "coverage", "classes_covered",
-           "kl_to_uniform", "conditional_accuracy")
+GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.scoring.score)
+CLASS_MEANS = tuple(f"{figure}_mean_{g}" for g in GROUPINGS for figure in ("intra_fid", "class_recall", "class_coverage"))
+WHOLE_SET = ("fid", "kid_mean", "kid_se", "classifier_score", "precision", "recall", "density", "coverage",
+             "classes_covered", "kl_to_uniform", "conditional_accuracy")
+QUALITY = (*WHOLE_SET, *CLASS_MEANS)
 TRAINING = ("steps_done", "train_seconds", "diverged_reason")
 PROFILE = ("generator_params", "discriminator_params", "generator_mflops_per_image", "train_step_gflops",
            "train_gflops_total", "train_step_seconds", "train_achieved_gflops_per_s", "latency_ms_median",
@@ -28,6 +31,22 @@ PROFILE = ("generator_params", "discriminator_params", "generator_mflops_per_ima
 SUMMARISED = (*QUALITY, "train_seconds", "train_gflops_total", "generator_params", "latency_ms_median",
               "throughput_images_per_s", "peak_rss_mb_train")
 CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
+PER_CLASS = {(figure, g): tuple(f"{figure}_{g}_{c}" for c in range(NUM_CLASSES))  # e.g. intra_fid_by_label_3
+             for g in GROUPINGS for figure in ("intra_fid", "class_recall")}
+PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
+
+
+def _per_class_columns(scored: dict) -> dict:
+    """Flat columns of a metrics file's per_class blocks: the means over classes for every grouping
+    and figure, and each class's intra-class FID and recall (NaN where a grouping is absent)."""
+    out = {}
+    for g in GROUPINGS:
+        block = (scored.get("per_class") or {}).get(g) or {}
+        for figure, key in PER_CLASS_KEYS.items():
+            out[f"{figure}_mean_{g}"] = block.get(f"{key}_mean")
+            if (figure, g) in PER_CLASS:
+                out.update(zip(PER_CLASS[figure, g], block.get(key) or [None] * NUM_CLASSES))
+    return out
 
 
 def _run_row(dataset: str, variant: str, seed: int) -> tuple[dict, dict]:
@@ -35,7 +54,7 @@ def _run_row(dataset: str, variant: str, seed: int) -> tuple[dict, dict]:
     run = paths.run_dir(dataset, variant, seed)
     scored = read_json(run / "metrics.json")
     row = {"dataset": dataset, "variant": variant, "seed": seed, "diverged": scored["diverged"],
-           **{k: scored.get(k) for k in QUALITY}}
+           **{k: scored.get(k) for k in WHOLE_SET}, **_per_class_columns(scored)}
     counts = scored.get("class_counts")
     if counts:
         row.update({name: n / sum(counts) for name, n in zip(CLASS_SHARES, counts)})
@@ -56,8 +75,9 @@ def collect(params: dict, dataset: str) -> pd.DataFrame:
             rows.append(row)
             scored[str(paths.run_dir(dataset, variant, seed) / "metrics.json")] = metrics
     check_comparable(scored)
+    per_class = [c for columns in PER_CLASS.values() for c in columns]
     return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,
-                                               *PROFILE, *CLASS_SHARES])
+                                               *PROFILE, *CLASS_SHARES, *per_class])
 
 
 def _number(value) -> float | None:
