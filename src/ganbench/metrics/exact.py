@@ -74,12 +74,6 @@ def bound_coefficient(d: int) -> float:
     return 1.01 * ((2 * u1 + u1 * u1) + (g2 * (1 + g) + g) * (1 + u1) ** 2 + _gamma(d + 2, U64))
 
 
-def _up32(x: np.ndarray) -> np.ndarray:
-    """float32 values >= x (float64): thresholds that the float32 filter may compare against safely."""
-    y = x.astype(np.float32)
-    return np.where(y < x, np.nextafter(y, np.float32(np.inf)), y)
-
-
 def _augment(x: np.ndarray, scale: float) -> np.ndarray:
     """float32 (N, D+2) operand of centred rows x (N, D): [x, ||x||^2, 1] for scale 1 (rows),
     [-2x, 1, ||x||^2] for scale -2 (columns), so that one GEMM yields ||x - y||^2 with no
@@ -122,20 +116,33 @@ class PairSpace:
         if not (np.isfinite(self.rows32).all() and np.isfinite(self.cols32).all()):
             raise ValueError("k-NN metrics: features are not finite, or too large for float32")
 
-    def block(self, rows: slice) -> np.ndarray:
-        """Approximate squared distances (rows, M), float32."""
-        return self.rows32[rows] @ self.cols32.T
+    def block(self, rows: slice, cols: slice | np.ndarray = slice(None)) -> np.ndarray:
+        """Approximate squared distances (rows, cols), float32."""
+        return self.rows32[rows] @ self.cols32[cols].T
 
     def bound(self, norm_a: np.ndarray, norm_b: np.ndarray) -> np.ndarray:
         """Upper bound on |GEMM value - canonical value| for centred norms m_a, m_b (broadcast)."""
         s = norm_a + norm_b
         return self.kappa * s * s + self.tiny * (1 + s) ** 2
 
+    def row_bound(self) -> np.ndarray:
+        """(N,) bound of each row against its farthest-from-centre column: covers every pair of the row."""
+        return self.bound(self.norm_a, self.norm_b.max())
+
+    def col_bound(self) -> np.ndarray:
+        return self.bound(self.norm_a.max(), self.norm_b)
+
     def canonical(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return canonical_sq_dist(self.a, self.b, rows, cols)
 
 
-def _nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def up32(x: np.ndarray) -> np.ndarray:
+    """float32 values >= x (float64): thresholds the float32 filter may compare against safely."""
+    y = x.astype(np.float32)
+    return np.where(y < x, np.nextafter(y, np.float32(np.inf)), y)
+
+
+def sparse_nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """np.nonzero of a sparse C-contiguous 2-D bool mask, scanned 8 bytes at a time: ~3x faster
     than np.nonzero when few entries are set, as in every k-NN mask here."""
     flat = mask.reshape(-1)
@@ -146,60 +153,92 @@ def _nonzero(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.divmod(candidates[flat[candidates]], mask.shape[1])
 
 
-def kth_sq_radii(space: PairSpace, c: np.ndarray, rows: np.ndarray, cols: np.ndarray, k: int) -> np.ndarray:
-    """Canonical squared distance (R,) of each row to its k-th nearest column, self excluded (the
-    value of index k counting self at 0, as the reference `prdc`), from the approximate block
-    c (R, C) of rows `rows` against columns `cols` (global numbers; each row among the columns).
+class Candidates:
+    """Pairs (global row, column numbers) with their GEMM values: each pair's canonical squared
+    distance lies within `space.bound` of its value, and is computed only where a decision needs it."""
 
-    With g the (k+1)-th smallest GEMM value of a row and E its largest pair bound, the radius lies
-    in [g - E, g + E]: pairs surely below or above it are counted, the rest get their canonical
-    value, and the radius is picked among those. An upper bound from every 8th column limits the
-    candidates to ~8 (k+1) per row without a full partition.
-    """
-    stride = 8 if c.shape[1] >= 64 * (k + 1) else 1
-    upper = np.partition(c[:, ::stride], k, axis=1)[:, k].astype(np.float64)  # >= the row's (k+1)-th value
-    e_max = space.bound(space.norm_a[rows], space.norm_b[cols].max())
-    r, j = _nonzero(c <= _up32(upper + 2 * e_max)[:, None])
-    vals = c[r, j].astype(np.float64)
-    order = np.lexsort((vals, r))
-    r, j, vals = r[order], j[order], vals[order]
-    g = vals[np.searchsorted(r, np.arange(len(rows))) + k]  # (k+1)-th smallest GEMM value per row
-    e = space.bound(space.norm_a[rows[r]], space.norm_b[cols[j]])
-    below = vals + e < g[r] - e_max[r]
-    band = ~below & (vals - e <= g[r] + e_max[r])
-    exact, rb = space.canonical(rows[r[band]], cols[j[band]]), r[band]
-    order = np.lexsort((exact, rb))
-    first = np.searchsorted(rb[order], np.arange(len(rows)))
-    return exact[order][first + k - np.bincount(r[below], minlength=len(rows))]
+    def __init__(self, space: PairSpace, rows: np.ndarray, cols: np.ndarray, values: np.ndarray):
+        self.space, self.rows, self.cols = space, rows, cols
+        self.values = values.astype(np.float64)
+        self.error = space.bound(space.norm_a[rows], space.norm_b[cols])
+        self._exact = np.full(len(rows), np.nan)
+
+    def subset(self, keep: np.ndarray) -> Candidates:
+        out = Candidates.__new__(Candidates)
+        out.space, out.rows, out.cols, out.values = self.space, self.rows[keep], self.cols[keep], self.values[keep]
+        out.error, out._exact = self.error[keep], self._exact[keep]
+        return out
+
+    def exact(self, which: np.ndarray) -> np.ndarray:
+        """Canonical values of the pairs `which` (indices), computed once."""
+        todo = which[np.isnan(self._exact[which])]
+        self._exact[todo] = self.space.canonical(self.rows[todo], self.cols[todo])
+        return self._exact[which]
+
+    def below(self, limits: np.ndarray) -> np.ndarray:
+        """canonical < limits (P,), exactly; NaN limits hold nothing."""
+        inside = self.values + self.error < limits
+        unsure = np.flatnonzero(~inside & (self.values - self.error < limits))
+        inside[unsure] = self.exact(unsure) < limits[unsure]
+        return inside
+
+    def kth(self, keys: np.ndarray, n_keys: int, k: int, e_max: np.ndarray) -> np.ndarray:
+        """Canonical (k+1)-th smallest value (n_keys,) of the pairs of each key (keys (P,) in
+        0..n_keys-1); NaN for a key with k pairs or fewer.
+
+        Precondition: each key has its k+1 smallest GEMM values among its pairs, and every pair
+        of the key left out has a value above g + 2 e_max[key], g the key's (k+1)-th smallest.
+        Then the result r lies in [g - E, g + E] (E = e_max, which bounds every pair's error):
+        pairs surely below or above it are counted, the rest get their canonical value, and r is
+        picked among those.
+        """
+        out = np.full(n_keys, np.nan)
+        counts = np.bincount(keys, minlength=n_keys)
+        valid = counts > k
+        if not valid.any():
+            return out
+        order = np.lexsort((self.values, keys))
+        keys, values, error = keys[order], self.values[order], self.error[order]
+        g = np.full(n_keys, np.nan)
+        g[valid] = values[(np.cumsum(counts) - counts)[valid] + k]
+        below = values + error < g[keys] - e_max[keys]  # NaN g (invalid keys): neither below nor in the band
+        band = ~below & (values - error <= g[keys] + e_max[keys])
+        exact, band_keys = self.exact(order[band]), keys[band]
+        band_counts = np.bincount(band_keys, minlength=n_keys)
+        pick = np.cumsum(band_counts) - band_counts + k - np.bincount(keys[below], minlength=n_keys)
+        out[valid] = exact[np.lexsort((exact, band_keys))][pick[valid]]
+        return out
 
 
-def ball_pairs(space: PairSpace, c: np.ndarray, rows: np.ndarray, cols: np.ndarray, row_sq_radii: np.ndarray,
-               col_sq_radii: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Which pairs of the approximate block c (R, C) lie strictly inside the row's ball
-    (row_sq_radii (R,)) and which inside the column's (col_sq_radii (C,)), in canonical distance.
-
-    Returns local positions r, j of the candidate pairs and two bool arrays in_row, in_col; a pair
-    that is no candidate is inside neither ball. NaN radii hold nothing.
-    """
-    e_row = space.bound(space.norm_a[rows], space.norm_b[cols].max())
-    e_col = space.bound(space.norm_a[rows].max(), space.norm_b[cols])
-    mask = c < _up32(row_sq_radii + e_row)[:, None]
-    mask |= c < _up32(col_sq_radii + e_col)[None, :]
-    r, j = _nonzero(mask)
-    vals = c[r, j].astype(np.float64)
-    e = space.bound(space.norm_a[rows[r]], space.norm_b[cols[j]])
-    limit_row, limit_col = row_sq_radii[r], col_sq_radii[j]
-    in_row, in_col = vals + e < limit_row, vals + e < limit_col
-    band = np.flatnonzero((~in_row & (vals - e < limit_row)) | (~in_col & (vals - e < limit_col)))
-    exact = space.canonical(rows[r[band]], cols[j[band]])
-    in_row[band], in_col[band] = exact < limit_row[band], exact < limit_col[band]
-    return r, j, in_row, in_col
-
-
-def map_blocks(fn, n: int) -> list:
-    """fn(slice) over row blocks of 0..n, on as many threads as OMP_NUM_THREADS allows (2 by
-    default): BLAS, np.partition and np.nonzero release the GIL, and the selection is serial."""
-    blocks = [slice(start, min(start + CHUNK_ROWS, n)) for start in range(0, n, CHUNK_ROWS)]
+def map_blocks(fn, items: list) -> list:
+    """fn over items on as many threads as OMP_NUM_THREADS allows (2 by default): BLAS,
+    np.partition and the mask scans release the GIL, and the selection is serial otherwise."""
     threads = max(1, min(2, int(os.environ.get("OMP_NUM_THREADS") or 2)))
     with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(fn, blocks))
+        return list(pool.map(fn, items))
+
+
+def row_blocks(n: int) -> list[slice]:
+    return [slice(start, min(start + CHUNK_ROWS, n)) for start in range(0, n, CHUNK_ROWS)]
+
+
+def scan_self(space: PairSpace, thresholds: np.ndarray) -> Candidates:
+    """Every pair (i, j) of a set against itself whose GEMM value is <= thresholds[i] (N,), from the
+    upper triangle of tiles only: each tile serves its rows and, transposed, its columns (the bound
+    and the canonical formula are symmetric), so the GEMM work is halved."""
+    limit = up32(thresholds)
+    blocks = row_blocks(len(limit))
+    tiles = [(a, b) for i, a in enumerate(blocks) for b in blocks[i:]]
+
+    def scan(tile: tuple[slice, slice]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b = tile
+        c = space.block(a, b)
+        r, j = sparse_nonzero(c <= limit[a, None])
+        rows, cols, values = [r + a.start], [j + b.start], [c[r, j]]
+        if a != b:
+            r, j = sparse_nonzero(c <= limit[None, b])
+            rows, cols, values = rows + [j + b.start], cols + [r + a.start], values + [c[r, j]]
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
+
+    parts = map_blocks(scan, tiles)
+    return Candidates(space, *(np.concatenate([p[i] for p in parts]) for i in range(3)))

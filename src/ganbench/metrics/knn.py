@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ganbench.metrics.arrays import as_matrix
-from ganbench.metrics.exact import PairSpace, ball_pairs, canonical_sq_norms, kth_sq_radii, map_blocks
+from ganbench.metrics.exact import Candidates, PairSpace, canonical_sq_norms, map_blocks, row_blocks, scan_self, \
+    sparse_nonzero, up32
 
 SPACES = ("unit", "raw")
 
@@ -49,33 +50,56 @@ class Manifold:
         return 0 if self.labels is None else int(self.labels.max()) + 1
 
 
-def _members(groups: np.ndarray, num_classes: int) -> list[np.ndarray]:
-    """Indices of each class 0..num_classes-1 in labels `groups` (N,)."""
-    order = np.argsort(groups, kind="stable")
-    bounds = np.searchsorted(groups[order], np.arange(num_classes + 1))
-    return [order[bounds[c]:bounds[c + 1]] for c in range(num_classes)]
+def _upper_bounds(space: PairSpace, k: int, groupings: list[np.ndarray]) -> list[np.ndarray]:
+    """Upper bounds (N,) on each row's k-NN radius among all rows, then among the rows of its own
+    label per grouping: the k-th smallest GEMM value (self at 0 counted) over every 8th column
+    (a subset only raises an order statistic). inf where the subset holds k or fewer of the label."""
+    n = len(space.norm_a)
+    sub = np.arange(0, n, 8 if n >= 64 * (k + 1) else 1)
+
+    def bounds(block: slice) -> list[np.ndarray]:
+        c = space.block(block, sub)
+        out = [np.partition(c, k, axis=1)[:, k]]
+        for groups in groupings:
+            same = np.full(len(c), np.inf, np.float32)
+            for label in np.unique(groups[block]):
+                rows, cols = np.flatnonzero(groups[block] == label), np.flatnonzero(groups[sub] == label)
+                if len(cols) > k:
+                    same[rows] = np.partition(c[np.ix_(rows, cols)], k, axis=1)[:, k]
+            out.append(same)
+        return out
+
+    parts = map_blocks(bounds, row_blocks(n))
+    return [np.concatenate([p[i] for p in parts]).astype(np.float64) for i in range(1 + len(groupings))]
 
 
 def _self_radii(x: np.ndarray, k: int, groupings: list[np.ndarray], num_classes: int) -> tuple[np.ndarray, list]:
     """Squared k-NN radii (N,) of x (N, D) among all rows, and per grouping (N,) labels among the
-    rows of the same label (NaN for labels held by k rows or fewer), from one pass of GEMM blocks."""
-    space, ids = PairSpace(x), np.arange(len(x))
-    members = [_members(g, num_classes) for g in groupings]
-
-    def run(block: slice) -> tuple[np.ndarray, list[np.ndarray]]:
-        c, rows = space.block(block), ids[block]
-        per_grouping = []
-        for groups, classes in zip(groupings, members):
-            radii = np.full(len(rows), np.nan)
-            for local, cols in zip(_members(groups[block], num_classes), classes):
-                if len(cols) > k and len(local):
-                    radii[local] = kth_sq_radii(space, c[np.ix_(local, cols)], rows[local], cols, k)
-            per_grouping.append(radii)
-        return kth_sq_radii(space, c, rows, ids, k), per_grouping
-
-    parts = map_blocks(run, len(x))
-    return (np.concatenate([p[0] for p in parts]),
-            [np.concatenate([p[1][g] for p in parts]) for g in range(len(groupings))])
+    rows of the same label (NaN for labels held by k rows or fewer), all canonical
+    (`ganbench.metrics.exact`): upper bounds from a strided subset of columns, then one scan of
+    the upper triangle for every pair below a row's largest bound, then exact selection."""
+    space, n = PairSpace(x), len(x)
+    e_max = space.row_bound()
+    thresholds = [u + 2 * e_max for u in _upper_bounds(space, k, groupings)]
+    candidates = scan_self(space, np.fmax.reduce([np.where(np.isinf(t), -np.inf, t) for t in thresholds]))
+    rows, cols, values = candidates.rows, candidates.cols, candidates.values
+    radii = candidates.subset(values <= thresholds[0][rows]).kth(rows[values <= thresholds[0][rows]], n, k, e_max)
+    per_grouping = []
+    for groups, limit in zip(groupings, thresholds[1:]):
+        class_radii = np.full(n, np.nan)
+        sizes = np.bincount(groups, minlength=num_classes)
+        scanned = (groups[rows] == groups[cols]) & (values <= limit[rows])
+        done = np.isfinite(limit) & (sizes[groups] > k)
+        keep = scanned & done[rows]
+        class_radii[done] = candidates.subset(keep).kth(rows[keep], n, k, e_max)[done]
+        for label in np.unique(groups[~np.isfinite(limit) & (sizes[groups] > k)]):  # labels too rare for the subset
+            members = np.flatnonzero(groups == label)
+            c = space.block(members, members)
+            r, j = np.nonzero(c < np.inf)
+            small = Candidates(space, members[r], members[j], c[r, j])
+            class_radii[members] = small.kth(r, len(members), k, e_max[members])
+        per_grouping.append(class_radii)
+    return radii, per_grouping
 
 
 def manifold(points: np.ndarray, k: int, labels: np.ndarray | None = None) -> Manifold:
@@ -135,27 +159,28 @@ def prdc(real: np.ndarray | Manifold, fake: np.ndarray, k: int = 3,
             raise ValueError(f"prdc: fake_groups[{name!r}] must be labels 0..{num_classes - 1} of shape ({len(f)},)")
     fake_radii, fake_class_radii = _self_radii(f, k, list(groups.values()), num_classes)
     n, m = len(real.points), len(f)
-    space, real_ids, fake_ids = PairSpace(real.points, f), np.arange(n), np.arange(m)
-    members = [_members(g, num_classes) for g in groups.values()]
+    space = PairSpace(real.points, f)
+    real_limit = np.fmax(real.sq_radii, real.class_sq_radii) if groups else real.sq_radii  # largest of any test
+    row_limit = up32(real_limit + space.row_bound())
+    col_limit = up32(np.fmax.reduce([fake_radii, *fake_class_radii]) + space.col_bound())
 
     def run(block: slice) -> tuple:
-        c, rows = space.block(block), real_ids[block]
-        r, j, in_real, in_fake = ball_pairs(space, c, rows, fake_ids, real.sq_radii[block], fake_radii)
+        c = space.block(block)
+        r, j = sparse_nonzero((c < row_limit[block, None]) | (c < col_limit[None, :]))
+        pairs = Candidates(space, r + block.start, j, c[r, j])
+        in_real, in_fake = pairs.below(real.sq_radii[pairs.rows]), pairs.below(fake_radii[j])
+        size = block.stop - block.start
         per_grouping = []
-        real_classes = _members(real.labels[block], num_classes) if groups else []
-        for classes, radii in zip(members, fake_class_radii):
-            covered, recalled = np.zeros(len(rows), bool), np.zeros(len(rows), bool)
-            for local, cols in zip(real_classes, classes):
-                if len(local) and len(cols):
-                    rc, _, in_r, in_f = ball_pairs(space, c[np.ix_(local, cols)], rows[local], cols,
-                                                   real.class_sq_radii[rows[local]], radii[cols])
-                    covered[local[rc[in_r]]] = True
-                    recalled[local[rc[in_f]]] = True
-            per_grouping.append((covered, recalled))
-        return (np.bincount(j[in_real], minlength=m), np.bincount(r[in_real], minlength=len(rows)) > 0,
-                np.bincount(r[in_fake], minlength=len(rows)) > 0, per_grouping)
+        for fake_labels, class_radii in zip(groups.values(), fake_class_radii):
+            same = real.labels[pairs.rows] == fake_labels[j]
+            covered = same & pairs.below(real.class_sq_radii[pairs.rows])
+            recalled = same & pairs.below(class_radii[j])
+            per_grouping.append((np.bincount(r[covered], minlength=size) > 0,
+                                 np.bincount(r[recalled], minlength=size) > 0))
+        return (np.bincount(j[in_real], minlength=m), np.bincount(r[in_real], minlength=size) > 0,
+                np.bincount(r[in_fake], minlength=size) > 0, per_grouping)
 
-    parts = map_blocks(run, n)
+    parts = map_blocks(run, row_blocks(n))
     balls_per_fake = np.sum([p[0] for p in parts], axis=0)  # density: real balls holding fake j
     result = {"precision": float(np.mean(balls_per_fake > 0)),
               "recall": float(np.concatenate([p[2] for p in parts]).mean()),
@@ -163,12 +188,14 @@ def prdc(real: np.ndarray | Manifold, fake: np.ndarray, k: int = 3,
               "coverage": float(np.concatenate([p[1] for p in parts]).mean())}
     if groups:
         result["per_class"] = {}
-        real_members = _members(real.labels, num_classes)
-        for g, (name, classes) in enumerate(zip(groups, members)):
-            cov = np.concatenate([p[3][g][0] for p in parts])
-            rec = np.concatenate([p[3][g][1] for p in parts])
+        real_sizes = np.bincount(real.labels, minlength=num_classes)
+        for g, (name, fake_labels) in enumerate(groups.items()):
+            covered, recalled = (np.concatenate([p[3][g][i] for p in parts]) for i in (0, 1))
+            sizes = np.bincount(fake_labels, minlength=num_classes)
             result["per_class"][name] = {
-                "recall": [float(rec[r].mean()) if len(f_c) > k else None for r, f_c in zip(real_members, classes)],
-                "coverage": [float(cov[r].mean()) if len(r) > k else None for r in real_members],
-                "samples": [int(len(f_c)) for f_c in classes]}
+                "recall": [float(recalled[real.labels == c].mean()) if sizes[c] > k else None
+                           for c in range(num_classes)],
+                "coverage": [float(covered[real.labels == c].mean()) if real_sizes[c] > k else None
+                             for c in range(num_classes)],
+                "samples": sizes.tolist()}
     return result
