@@ -231,6 +231,19 @@ def test_per_class_recall_and_coverage_are_the_metrics_within_each_class():
                                   knn.manifold(real[real_labels == 1], 3).sq_radii)
 
 
+def test_class_radii_of_common_and_rare_classes_are_the_radii_within_the_class():
+    # 400 rows: the strided subset (every 8th) bounds the common classes; class 2 has 9 rows, at most 3
+    # of them in the subset, so its radii come from all its pairs; class 3 has k = 3 rows: no radius
+    rng = np.random.default_rng(12)
+    labels = np.r_[np.zeros(200, int), np.ones(188, int), np.full(9, 2), np.full(3, 3)][rng.permutation(400)]
+    x = rng.normal(size=(400, 6)) + labels[:, None]
+    got = knn.manifold(x, 3, labels).class_sq_radii
+    for c in (0, 1, 2):
+        want = np.sort(sq_dist_fsum(x[labels == c], x[labels == c]), axis=1)[:, 3]
+        np.testing.assert_allclose(got[labels == c], want, rtol=1e-14, atol=0)
+    assert np.isnan(got[labels == 3]).all()
+
+
 def test_an_empty_class_has_zero_coverage_and_no_recall():
     rng = np.random.default_rng(10)
     real, labels = rng.normal(size=(60, 3)), np.arange(60) % 2

@@ -63,7 +63,8 @@ def bound_coefficient(d: int) -> float:
     """kappa(D): |GEMM value - canonical value| <= kappa S^2 + (D+2) 2^-120 (1+S)^2 for a pair.
 
     Sources (Higham, "Accuracy and Stability of Numerical Algorithms", 2002, sec. 3.1: any
-    summation order, FMA or not): rounding the centred rows to float32 moves the distance by at
+    summation order, FMA or not, so any BLAS blocking; a Strassen-like GEMM, which no CPU BLAS
+    numpy links uses, would void it): rounding the centred rows to float32 moves the distance by at
     most (2 u1 + u1^2) S^2, u1 = u32 + u64 + u32 u64; the float32 squared norms carry gamma_D; the
     (D+2)-term dot product gamma_{D+2} (1 + gamma_D) (||x|| + ||y||)^2; the canonical float64 sum
     gamma64_{D+2} S^2. Inflated by 1% for the rounding of the bound itself. The absolute term covers
@@ -113,8 +114,9 @@ class PairSpace:
             pb = b[:, keep] - centre
             self.norm_b, self.cols32 = np.sqrt(np.einsum("ij,ij->i", pb, pb)), _augment(pb, -2.0)
         self.kappa, self.tiny = bound_coefficient(len(keep)), (len(keep) + 2) * 2.0 ** -120
-        if not (np.isfinite(self.rows32).all() and np.isfinite(self.cols32).all()):
-            raise ValueError("k-NN metrics: features are not finite, or too large for float32")
+        largest = 2 * max(self.norm_a.max(initial=0.0), self.norm_b.max(initial=0.0))
+        if not (np.isfinite(self.rows32).all() and np.isfinite(self.cols32).all() and largest ** 2 < 1e36):
+            raise ValueError("k-NN metrics: features are not finite, or too large for float32 distances")
 
     def block(self, rows: slice, cols: slice | np.ndarray = slice(None)) -> np.ndarray:
         """Approximate squared distances (rows, cols), float32."""

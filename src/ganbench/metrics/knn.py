@@ -80,24 +80,22 @@ def _self_radii(x: np.ndarray, k: int, groupings: list[np.ndarray], num_classes:
     the upper triangle for every pair below a row's largest bound, then exact selection."""
     space, n = PairSpace(x), len(x)
     e_max = space.row_bound()
-    thresholds = [u + 2 * e_max for u in _upper_bounds(space, k, groupings)]
-    candidates = scan_self(space, np.fmax.reduce([np.where(np.isinf(t), -np.inf, t) for t in thresholds]))
-    rows, cols, values = candidates.rows, candidates.cols, candidates.values
-    radii = candidates.subset(values <= thresholds[0][rows]).kth(rows[values <= thresholds[0][rows]], n, k, e_max)
+    limits = [u + 2 * e_max for u in _upper_bounds(space, k, groupings)]  # inf: the subset gave no bound
+    pairs = scan_self(space, np.fmax.reduce([np.where(np.isinf(t), -np.inf, t) for t in limits]))
+    rows = pairs.rows
+    within = pairs.values <= limits[0][rows]
+    radii = pairs.subset(within).kth(rows[within], n, k, e_max)
     per_grouping = []
-    for groups, limit in zip(groupings, thresholds[1:]):
-        class_radii = np.full(n, np.nan)
-        sizes = np.bincount(groups, minlength=num_classes)
-        scanned = (groups[rows] == groups[cols]) & (values <= limit[rows])
-        done = np.isfinite(limit) & (sizes[groups] > k)
-        keep = scanned & done[rows]
-        class_radii[done] = candidates.subset(keep).kth(rows[keep], n, k, e_max)[done]
-        for label in np.unique(groups[~np.isfinite(limit) & (sizes[groups] > k)]):  # labels too rare for the subset
+    for groups, limit in zip(groupings, limits[1:]):
+        sizes = np.bincount(groups, minlength=num_classes)[groups]  # how many rows share each row's label
+        scanned = np.isfinite(limit) & (sizes > k)
+        keep = scanned[rows] & (groups[rows] == groups[pairs.cols]) & (pairs.values <= limit[rows])
+        class_radii = np.where(scanned, pairs.subset(keep).kth(rows[keep], n, k, e_max), np.nan)
+        for label in np.unique(groups[~scanned & (sizes > k)]):  # labels too rare for the subset: all their pairs
             members = np.flatnonzero(groups == label)
-            c = space.block(members, members)
-            r, j = np.nonzero(c < np.inf)
-            small = Candidates(space, members[r], members[j], c[r, j])
-            class_radii[members] = small.kth(r, len(members), k, e_max[members])
+            r, j = np.unravel_index(np.arange(len(members) ** 2), (len(members), len(members)))
+            every = Candidates(space, members[r], members[j], space.block(members, members).ravel())
+            class_radii[members] = every.kth(r, len(members), k, e_max[members])
         per_grouping.append(class_radii)
     return radii, per_grouping
 
