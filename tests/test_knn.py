@@ -99,6 +99,8 @@ def test_prdc_rejects_bad_k_shapes_and_groups():
         knn.prdc(labelled, np.ones((5, 2)), k=2, fake_groups={"by_label": np.array([0, 1, 2, 3, 0])})
     with pytest.raises(ValueError, match="need a labelled real Manifold"):
         knn.prdc(knn.manifold(real, 1), fake, k=1, fake_groups={"g": np.zeros(5, int)})
+    with pytest.raises(ValueError, match="features are not finite, or too large"):
+        knn.prdc(np.arange(18.0).reshape(9, 2), np.full((5, 2), np.nan), k=2)
 
 
 # ---------------------------------------------------------------- exact ties and the brute force

@@ -277,3 +277,13 @@ def test_conditional_accuracy():
     with pytest.raises(ValueError):
         classes.conditional_accuracy(one_hot([1, 2, 3, 3]), np.array([1, 2, 3]))
 
+
+
+def test_kid_with_precomputed_reference_terms_is_bit_identical():
+    rng = np.random.default_rng(16)
+    x, y = rng.normal(size=(300, 8)), rng.normal(0.2, 1.0, size=(400, 8))
+    terms = kid.reference_terms(y, len(x), subsets=3, subset_size=100, seed=5)
+    assert kid.kid(x, y, 3, 100, 5, b_terms=terms) == kid.kid(x, y, 3, 100, 5)
+    assert kid.kid(x, y, 3, 100, 6, b_terms=terms) != kid.kid(x, y, 3, 100, 6)  # terms of another seed
+    with pytest.raises(ValueError, match="2 precomputed b terms for 3 subsets"):
+        kid.kid(x, y, 3, 100, 5, b_terms=terms[:2])

@@ -172,6 +172,16 @@ def test_per_class_blocks_score_each_class_against_its_reference_images(embed, r
     json.dumps(result, allow_nan=False)
 
 
+def test_cached_kid_terms_are_used_only_for_their_settings_and_change_nothing(embed, reference, x_ref):
+    from ganbench.metrics import kid
+    assert reference.kid_terms_for(40, EVAL) is not None
+    assert reference.kid_terms_for(30, EVAL) is not None  # still subsets of 20 rows: the same terms
+    assert reference.kid_terms_for(10, EVAL) is None and reference.kid_terms_for(40, {**EVAL, "latent_seed": 2}) is None
+    feats = embed(x_ref[::-1])[0]
+    fresh = kid.kid(feats, reference.features, EVAL["kid_subsets"], EVAL["kid_subset_size"], EVAL["latent_seed"])
+    assert score(x_ref[::-1], reference, embed, EVAL)["kid_mean"] == fresh[0]
+
+
 def test_kid_spread_and_knn_space_are_in_the_protocol_and_spaces_do_not_mix(embed, classifier, reference, x_ref):
     unit = score(x_ref[::-1], reference, embed, EVAL)
     assert unit["protocol"]["knn_space"] == "unit" and "torch-fidelity" in unit["protocol"]["kid_spread"]["kid_std"]

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ganbench.io import save_npz
-from ganbench.metrics import fid_cached, knn
+from ganbench.metrics import fid_cached, kid, knn
 
 if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
     from ganbench.classifier import Embedder
 
-FORMAT = 2  # cache layout; 2 added labels, per-class radii and Gaussians, and eval.knn_space
+FORMAT = 2  # cache layout; 2 added labels, per-class radii and Gaussians, KID terms and eval.knn_space
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,10 @@ class Reference:
     features (M, 500) and probs (M, 10) float64, labels (M,); `manifold`: the features in the
     k-NN space `meta['knn_space']` with their k-NN radii, overall and within each label
     (`knn.Manifold`); `gaussian` and `class_gaussians` (one per label, None below 2 images):
-    FID's reference Gaussians with their covariance square roots (`metrics.fid_cached`); `meta`
-    says what it was built from.
+    FID's reference Gaussians with their covariance square roots (`metrics.fid_cached`);
+    `kid_terms`: KID's reference-side terms (`metrics.kid.reference_terms`) for the settings
+    `meta['kid_terms_for']` = [seed, subsets, subset rows] (other settings compute them anew);
+    `meta` says what it was built from.
     """
 
     features: np.ndarray
@@ -47,12 +49,22 @@ class Reference:
     manifold: knn.Manifold
     gaussian: fid_cached.Gaussian
     class_gaussians: list
+    kid_terms: np.ndarray
     meta: dict
 
     def matches(self, classifier_sha256: str, eval_params: dict) -> bool:
         keys = ("format", "classifier_sha256", "split", "knn_k", "knn_space")
         want = (FORMAT, classifier_sha256, eval_params["reference"], eval_params["knn_k"], eval_params["knn_space"])
         return tuple(self.meta.get(k) for k in keys) == want
+
+    def kid_terms_for(self, n: int, eval_params: dict) -> list[float] | None:
+        """The cached KID reference terms if they fit n samples scored under eval_params, else None."""
+        key = _kid_key(n, len(self.features), eval_params)
+        return self.kid_terms.tolist() if self.meta.get("kid_terms_for") == key else None
+
+
+def _kid_key(n: int, n_reference: int, eval_params: dict) -> list[int]:
+    return [eval_params["latent_seed"], eval_params["kid_subsets"], min(eval_params["kid_subset_size"], n, n_reference)]
 
 
 def build_reference(embed: Embedder, x_ref: np.ndarray, y_ref: np.ndarray, eval_params: dict,
@@ -63,9 +75,13 @@ def build_reference(embed: Embedder, x_ref: np.ndarray, y_ref: np.ndarray, eval_
     labels = np.asarray(y_ref, np.int64)
     space, k = eval_params["knn_space"], eval_params["knn_k"]
     meta = {"format": FORMAT, "split": eval_params["reference"], "samples": int(len(x_ref)), "knn_k": int(k),
-            "knn_space": space, "feature_layer": embed.feature_layer, "classifier_sha256": classifier_sha256}
+            "knn_space": space, "feature_layer": embed.feature_layer, "classifier_sha256": classifier_sha256,
+            "kid_terms_for": _kid_key(eval_params["samples"], len(x_ref), eval_params)}
+    terms = kid.reference_terms(features, eval_params["samples"], eval_params["kid_subsets"],
+                                eval_params["kid_subset_size"], eval_params["latent_seed"])
     return Reference(features, probs, labels, knn.manifold(knn.to_space(features, space), k, labels),
-                     fid_cached.gaussian(features), fid_cached.class_gaussians(features, labels, probs.shape[1]), meta)
+                     fid_cached.gaussian(features), fid_cached.class_gaussians(features, labels, probs.shape[1]),
+                     np.array(terms), meta)
 
 
 def _gaussian_arrays(g: fid_cached.Gaussian | None, d: int) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
@@ -93,7 +109,7 @@ def save_reference(reference: Reference, path: str | os.PathLike) -> None:
              labels=reference.labels, sq_radii=reference.manifold.sq_radii,
              class_sq_radii=reference.manifold.class_sq_radii, mean=mean, trace=trace, alive=alive, root=root,
              class_means=classes[0], class_traces=classes[1], class_alive=classes[2], class_roots=classes[3],
-             meta=np.array(json.dumps(reference.meta, sort_keys=True)))
+             kid_terms=reference.kid_terms, meta=np.array(json.dumps(reference.meta, sort_keys=True)))
 
 
 def _from_npz(npz) -> Reference:
@@ -106,7 +122,7 @@ def _from_npz(npz) -> Reference:
     classes = [_gaussian(*a) for a in zip(npz["class_means"], npz["class_traces"], npz["class_alive"],
                                           npz["class_roots"])]
     return Reference(features, npz["probs"].astype(np.float64), labels, manifold,
-                     _gaussian(npz["mean"], npz["trace"], npz["alive"], npz["root"]), classes, meta)
+                     _gaussian(npz["mean"], npz["trace"], npz["alive"], npz["root"]), classes, npz["kid_terms"], meta)
 
 
 def load_reference(path: str | os.PathLike) -> Reference | None:

@@ -143,7 +143,8 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     feats, probs = embed(x)
     groups = {"by_predicted": np.argmax(probs, axis=1), **({} if labels is None else {"by_label": labels})}
     kid_mean, kid_std, kid_se = kid.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
-                                        subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
+                                        subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"],
+                                        b_terms=reference.kid_terms_for(len(feats), eval_params))
     knn_values = knn.prdc(reference.manifold, knn.to_space(feats, reference.meta["knn_space"]), k, fake_groups=groups)
     knn_classes = knn_values.pop("per_class")
     values = {"diverged": False, "classifier_score": classes.classifier_score(probs),

@@ -91,31 +91,33 @@ class PairSpace:
     """Rows a (N, D) against columns b (M, D), float64 (b = None: a against itself): the float32
     filter, its error bound and the canonical recheck.
 
-    Features that hold one value in every row of both sets add exactly 0 to every distance and are
-    left out of the GEMM (dead ReLU units: ~5 % of the classifier's). Indices passed to the methods
+    Features that are 0 in every row of both sets add exactly 0 to every distance and are left out
+    of the GEMM (dead ReLU units: ~5 % of the classifier's; a feature whose squares underflow
+    counts as 0, an error far below the bound's absolute term). Indices passed to the methods
     are global row / column numbers, so a per-class sub-block of a GEMM block is rechecked with the
     same bound and formula as the whole block.
     """
 
     def __init__(self, a: np.ndarray, b: np.ndarray | None = None):
         self.a, self.b = a, a if b is None else b
-        lo, hi = a.min(axis=0), a.max(axis=0)
+        used = np.einsum("ij,ij->j", a, a) > 0  # all-zero features (dead units) add exactly 0
         if b is not None:
-            lo, hi = np.minimum(lo, b.min(axis=0)), np.maximum(hi, b.max(axis=0))
-        keep = np.flatnonzero(lo != hi)
-        pa = a[:, keep]
-        centre = pa.mean(axis=0) if b is None else (pa.sum(axis=0) + b[:, keep].sum(axis=0)) / (len(a) + len(b))
+            used |= np.einsum("ij,ij->j", b, b) > 0
+        keep = np.flatnonzero(used)
+        pa = np.take(a, keep, axis=1)  # a copy: 3x faster than a[:, keep]
+        pb = None if b is None else np.take(b, keep, axis=1)
+        centre = pa.mean(axis=0) if b is None else (pa.sum(axis=0) + pb.sum(axis=0)) / (len(a) + len(b))
         pa -= centre  # centring cuts cancellation in ||x||^2 + ||y||^2 - 2 x.y, and the bound
         self.norm_a = np.sqrt(np.einsum("ij,ij->i", pa, pa))
         self.rows32 = _augment(pa, 1.0)
-        if b is None:
+        if pb is None:
             self.norm_b, self.cols32 = self.norm_a, _augment(pa, -2.0)
         else:
-            pb = b[:, keep] - centre
+            pb -= centre
             self.norm_b, self.cols32 = np.sqrt(np.einsum("ij,ij->i", pb, pb)), _augment(pb, -2.0)
         self.kappa, self.tiny = bound_coefficient(len(keep)), (len(keep) + 2) * 2.0 ** -120
-        largest = 2 * max(self.norm_a.max(initial=0.0), self.norm_b.max(initial=0.0))
-        if not (np.isfinite(self.rows32).all() and np.isfinite(self.cols32).all() and largest ** 2 < 1e36):
+        largest = 2 * max(self.norm_a.max(initial=0.0), self.norm_b.max(initial=0.0))  # NaN if any feature is
+        if not largest ** 2 < 1e36:  # finite norms this small: every float32 operand and product is finite
             raise ValueError("k-NN metrics: features are not finite, or too large for float32 distances")
 
     def block(self, rows: slice, cols: slice | np.ndarray = slice(None)) -> np.ndarray:
