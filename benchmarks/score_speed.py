@@ -82,7 +82,8 @@ def main() -> None:
         "embed (classifier forward)": lambda: embed(x),
         "classifier score + histogram": lambda: (classes.classifier_score(probs), classes.class_histogram(probs)),
         "FID": lambda: fid_cached.frechet_to(feats, reference.gaussian),
-        "KID": lambda: kid.kid(feats, reference.features, eval_params["kid_subsets"], eval_params["kid_subset_size"]),
+        "KID": lambda: kid.kid(feats, reference.features, eval_params["kid_subsets"], eval_params["kid_subset_size"],
+                               eval_params["latent_seed"], reference.kid_terms_for(len(feats), eval_params)),
         "precision/recall/density/coverage": lambda: knn.prdc(reference.manifold, points, k),
         PER_CLASS_KNN: lambda: knn.prdc(reference.manifold, points, k, fake_groups=groups),
         "intra-class FID (2 groupings)": lambda: [fid_cached.intra_class_fid(feats, g, reference.class_gaussians)
