@@ -58,7 +58,7 @@ rule generate:
 rule score:
     input:
         script="scripts/score.py",
-        code=code("scoring.py", "metrics.py", "reference.py"),
+        code=code("scoring.py", "score_table.py", "metrics.py", "reference.py"),
         samples=f"{RUN}/samples.npz",
         data="data/{dataset}/data.npz",
         classifier="models/classifier/{dataset}.keras",
