@@ -137,8 +137,9 @@ def prdc(real: np.ndarray | Manifold, fake: np.ndarray, k: int = 3,
     `fake_groups` maps a grouping name to fake labels (M,); the real side must then be a labelled
     Manifold, and `per_class[name]` gives, for each class c, `recall` and `coverage` of the fakes
     labelled c against the reals of class c, with radii within the class (list of C; None where
-    the fakes of c are k or fewer, for recall, or the reals of c are, for coverage), and `samples`
-    (fakes per class). Requires 1 <= k < min(N, M).
+    the fakes of c are k or fewer or there are no reals of c, for recall, or the reals of c are k
+    or fewer, for coverage; coverage of a class without fakes is 0), and `samples` (fakes per
+    class). Requires 1 <= k < min(N, M).
     """
     real = real if isinstance(real, Manifold) else manifold(real, k)
     f = as_matrix(fake, "fake")
@@ -191,7 +192,7 @@ def prdc(real: np.ndarray | Manifold, fake: np.ndarray, k: int = 3,
             covered, recalled = (np.concatenate([p[3][g][i] for p in parts]) for i in (0, 1))
             sizes = np.bincount(fake_labels, minlength=num_classes)
             result["per_class"][name] = {
-                "recall": [float(recalled[real.labels == c].mean()) if sizes[c] > k else None
+                "recall": [float(recalled[real.labels == c].mean()) if sizes[c] > k and real_sizes[c] else None
                            for c in range(num_classes)],
                 "coverage": [float(covered[real.labels == c].mean()) if real_sizes[c] > k else None
                              for c in range(num_classes)],
