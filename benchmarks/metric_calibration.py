@@ -47,7 +47,8 @@ def feature_sets(features: np.ndarray, rng: np.random.Generator) -> dict:
     mean, cov = features.mean(axis=0), np.cov(features, rowvar=False)
     return {"held-out features x 0.5 (shrunk toward 0)": 0.5 * features,
             "held-out features + 0.5 (shifted)": features + 0.5,
-            "Gaussian with the held-out features' mean and covariance": rng.multivariate_normal(mean, cov, len(features))}
+            "Gaussian with the held-out features' mean and covariance":
+                rng.multivariate_normal(mean, cov, len(features))}
 
 
 def row(name: str, result: dict, raw: dict) -> str:

@@ -187,7 +187,8 @@ def test_kid_spread_and_knn_space_are_in_the_protocol_and_spaces_do_not_mix(embe
     assert unit["protocol"]["knn_space"] == "unit" and "torch-fidelity" in unit["protocol"]["kid_spread"]["kid_std"]
     assert unit["kid_se"] == pytest.approx(unit["kid_std"] * np.sqrt(2 / 1) / np.sqrt(2))  # 2 disjoint blocks
     raw_eval = {**EVAL, "knn_space": "raw"}
-    raw = score(x_ref[::-1], build_reference(embed, x_ref, Y_REF, raw_eval, weights_sha256(classifier)), embed, raw_eval)
+    raw_reference = build_reference(embed, x_ref, Y_REF, raw_eval, weights_sha256(classifier))
+    raw = score(x_ref[::-1], raw_reference, embed, raw_eval)
     assert raw["protocol"]["knn_space"] == "raw" and raw["fid"] == unit["fid"]
     with pytest.raises(ProtocolMismatch, match="knn_space: unit vs raw"):
         check_comparable({"unit.json": unit, "raw.json": raw})
@@ -227,8 +228,8 @@ def test_reference_cache_is_used_only_for_its_own_classifier_k_and_space(tmp_pat
     assert cached.gaussian.alive.tolist() == reference.gaussian.alive.tolist()
     for changed in ({"knn_k": 4}, {"knn_space": "raw"}):
         loads = []
-        rebuilt = cached_reference(path, embed, lambda split: loads.append(split) or (x_ref, Y_REF), {**EVAL, **changed},
-                                   sha)
+        rebuilt = cached_reference(path, embed, lambda split: loads.append(split) or (x_ref, Y_REF),
+                                   {**EVAL, **changed}, sha)
         assert loads == ["test"] and all(rebuilt.meta[key] == value for key, value in changed.items())
         assert "built for another classifier, split, knn_k or knn_space" in capsys.readouterr().err
     raw = cached_reference(path, embed, lambda split: (x_ref, Y_REF), {**EVAL, "knn_space": "raw"}, sha)

@@ -114,7 +114,7 @@ def _mean_or_none(values: list) -> float | None:
     return None if any(v is None for v in values) else float(np.mean(values))
 
 
-def class_block(fids: list, knn_part: dict) -> dict:
+def _class_block(fids: list, knn_part: dict) -> dict:
     """One grouping's per-class figures (lists of NUM_CLASSES, None where undefined) and their means."""
     fids = [_finite_or_none(v) for v in fids]
     return {"fid": fids, "fid_mean": _mean_or_none(fids),
@@ -153,7 +153,7 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     if labels is not None:
         values["conditional_accuracy"] = classes.conditional_accuracy(probs, labels)
     values = {name: _finite_or_none(v) if isinstance(v, float) else v for name, v in values.items()}
-    values["per_class"] = {name: class_block(fid_cached.intra_class_fid(feats, g, reference.class_gaussians),
+    values["per_class"] = {name: _class_block(fid_cached.intra_class_fid(feats, g, reference.class_gaussians),
                                              knn_classes[name]) for name, g in groups.items()}
     return {**values, **result}
 

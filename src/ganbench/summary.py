@@ -20,7 +20,8 @@ from ganbench.data import NUM_CLASSES
 from ganbench.scoring import check_comparable
 
 GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.scoring.score)
-CLASS_MEANS = tuple(f"{figure}_mean_{g}" for g in GROUPINGS for figure in ("intra_fid", "class_recall", "class_coverage"))
+CLASS_MEANS = tuple(f"{figure}_mean_{g}" for g in GROUPINGS
+                    for figure in ("intra_fid", "class_recall", "class_coverage"))
 WHOLE_SET = ("fid", "kid_mean", "kid_se", "classifier_score", "precision", "recall", "density", "coverage",
              "classes_covered", "kl_to_uniform", "conditional_accuracy")
 QUALITY = (*WHOLE_SET, *CLASS_MEANS)
