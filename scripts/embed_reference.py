@@ -1,5 +1,6 @@
 """Embed a dataset's reference split in its classifier once, for every score to reuse:
-results/classifier/<dataset>/reference.npz (features, probs, k-NN radii, what they came from)."""
+results/classifier/<dataset>/reference.npz (features, probs, labels, k-NN radii in eval.knn_space and
+FID Gaussians, overall and per class, and what they came from)."""
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.data import load_split
@@ -13,9 +14,8 @@ def run() -> None:
     eval_params = load_params(args.params)["eval"]
     configure(eval_params["latent_seed"])
     classifier = load_classifier(paths.classifier_model(args.dataset))
-    x_ref, _ = load_split(paths.data_npz(args.dataset), eval_params["reference"])
-    reference = build_reference(Embedder(classifier), x_ref, eval_params["reference"], eval_params["knn_k"],
-                                weights_sha256(classifier))
+    x_ref, y_ref = load_split(paths.data_npz(args.dataset), eval_params["reference"])
+    reference = build_reference(Embedder(classifier), x_ref, y_ref, eval_params, weights_sha256(classifier))
     save_reference(reference, paths.reference_npz(args.dataset))
 
 

@@ -2,6 +2,7 @@
 
     python scripts/score.py --dataset mnist --samples X.npz --out metrics.json   (= `ganbench score ...`)
 
+writes metrics.json and, for people, the same as a Markdown table beside it (metrics.md).
 X.npz holds `x` (float32 in [-1,1], (N,28,28,1), or uint8 (N,28,28)) and optionally labels `y`.
 """
 from ganbench import cli
@@ -11,7 +12,7 @@ from ganbench.score_command import score_file
 def run() -> None:
     p = cli.parser(__doc__)
     p.add_argument("--samples", required=True, help=".npz with x (and optionally y)")
-    p.add_argument("--out", required=True, help="metrics JSON to write")
+    p.add_argument("--out", required=True, help="metrics JSON to write (its .md table goes beside it)")
     p.add_argument("--allow-nonfinite", action="store_true",
                    help="record a set with NaN/inf samples as diverged instead of failing (the pipeline does)")
     args = p.parse_args()

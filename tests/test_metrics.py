@@ -2,9 +2,8 @@
 import numpy as np
 import pytest
 from scipy import linalg
-from scipy.spatial.distance import cdist
 
-from ganbench.metrics import classes, fid, kid, knn
+from ganbench.metrics import classes, fid, fid_cached, kid
 
 
 def one_hot(labels, c=10):
@@ -155,8 +154,9 @@ def brute_force_mmd2(x, y):
 def test_kid_matches_brute_force_on_one_full_subset():
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(7, 3)), rng.normal(1.0, size=(7, 3))
-    mean, std = kid.kid(x, y, subsets=1, subset_size=7)
+    mean, std, se = kid.kid(x, y, subsets=1, subset_size=7)
     assert mean == pytest.approx(brute_force_mmd2(x, y), rel=1e-10) and std == 0.0
+    assert np.isnan(se)  # one subset: no standard error
 
 
 def test_kid_subsets_are_disjoint_blocks_of_permutations():
@@ -177,26 +177,70 @@ def independent_kid(x, y, subsets, size, seed):
         m = size
         values.append((kxx.sum() - np.diag(kxx).sum()) / (m * (m - 1))
                       + (kyy.sum() - np.diag(kyy).sum()) / (m * (m - 1)) - 2 * kxy.mean())
-    return np.mean(values), np.std(values)
+    return np.mean(values), np.std(values), np.std(values, ddof=1) / np.sqrt(subsets)
 
 
 def test_kid_agrees_with_an_independent_float64_computation_on_random_gaussian_features():
     rng = np.random.default_rng(12)
     x, y = rng.normal(size=(600, 20)), rng.normal(0.2, 1.1, size=(500, 20))
-    mean, std = kid.kid(x, y, subsets=7, subset_size=150, seed=3)
-    want_mean, want_std = independent_kid(x, y, 7, 150, 3)
-    assert mean == pytest.approx(want_mean, rel=1e-6) and std == pytest.approx(want_std, rel=1e-6)
-    assert mean > 3 * std / np.sqrt(7)  # a real difference, not noise around 0
+    mean, std, se = kid.kid(x, y, subsets=3, subset_size=150, seed=3)
+    want_mean, want_std, want_se = independent_kid(x, y, 3, 150, 3)
+    assert (mean, std, se) == pytest.approx((want_mean, want_std, want_se), rel=1e-6)
+    assert mean > 3 * se  # a real difference, not noise around 0
 
 
 def test_kid_is_near_zero_for_one_distribution_and_seeded():
     rng = np.random.default_rng(4)
     x, y = rng.normal(size=(2000, 8)), rng.normal(size=(2000, 8))
-    mean, _ = kid.kid(x, y, subsets=20, subset_size=500, seed=0)
-    far, _ = kid.kid(x, y + 1.0, subsets=20, subset_size=500, seed=0)
+    mean = kid.kid(x, y, subsets=20, subset_size=500, seed=0)[0]
+    far = kid.kid(x, y + 1.0, subsets=20, subset_size=500, seed=0)[0]
     assert abs(mean) < 0.01 < far
     assert kid.kid(x, y, subsets=5, subset_size=100, seed=7) == kid.kid(x, y, subsets=5, subset_size=100, seed=7)
     assert kid.kid(x, y, subsets=5, subset_size=100, seed=7) != kid.kid(x, y, subsets=5, subset_size=100, seed=8)
+
+
+def test_kid_standard_error_is_the_std_over_subsets_shrunk_by_their_number_and_null_when_they_overlap():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=(1000, 6)), rng.normal(0.3, 1.0, size=(1000, 6))
+    mean, std, se = kid.kid(x, y, subsets=10, subset_size=100)  # 10 x 100 = 1000 rows: disjoint
+    assert se == pytest.approx(std * np.sqrt(10 / 9) / np.sqrt(10), rel=1e-12)  # ddof 1 vs ddof 0
+    assert se < std
+    assert np.isnan(kid.kid(x, y, subsets=11, subset_size=100)[2])  # 1100 > 1000 rows: blocks repeat
+    assert np.isnan(kid.kid(x[:500], y, subsets=10, subset_size=100)[2])  # the smaller set decides
+
+
+# ---------------------------------------------------------------- FID against a prepared reference
+
+def test_frechet_to_a_prepared_reference_equals_fid_including_dead_and_singular_features():
+    rng = np.random.default_rng(14)
+    ref, feats = rng.normal(size=(300, 12)) ** 2, rng.normal(0.5, 1.2, size=(200, 12)) ** 2
+    ref[:, 3] = 0.0  # a dead unit in the reference, alive in the samples: it still counts
+    prepared = fid_cached.gaussian(ref)
+    assert prepared.alive.tolist() == [i for i in range(12) if i != 3]
+    # a singular covariance leaves eigenvalues of rounding size (~1e-16) whose square roots (~1e-8) fid.fid
+    # adds; the prepared reference drops the dead unit exactly, hence rel 1e-7 rather than 1e-9
+    assert fid_cached.frechet_to(feats, prepared) == pytest.approx(fid.fid(feats, ref), rel=1e-7)
+    alive = ref[:, prepared.alive]
+    assert fid_cached.frechet_to(feats[:, prepared.alive], fid_cached.gaussian(alive)) == pytest.approx(
+        fid.fid(feats[:, prepared.alive], alive), rel=1e-10)  # nothing singular: equal to rounding
+    few = feats[:5]  # fewer samples than features: the (n, n) Gram path
+    assert fid_cached.frechet_to(few, prepared) == pytest.approx(fid.fid(few, ref), rel=1e-7)
+    assert fid_cached.frechet_to(ref, prepared) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_intra_class_fid_is_the_fid_of_each_class_and_null_without_a_covariance():
+    rng = np.random.default_rng(15)
+    ref, ref_labels = rng.normal(size=(400, 6)), np.arange(400) % 4
+    ref[ref_labels == 1] += 2.0
+    feats, groups = rng.normal(size=(90, 6)), np.r_[np.zeros(40, int), np.ones(49, int), 2]  # class 2: one sample
+    refs = fid_cached.class_gaussians(ref, ref_labels, 5)  # class 4 has no reference images
+    assert refs[4] is None
+    got = fid_cached.intra_class_fid(feats, groups, refs)
+    want = [fid.fid(feats[groups == c], ref[ref_labels == c]) for c in (0, 1)]
+    assert got[:2] == pytest.approx(want, rel=1e-9) and got[1] > 10 * got[0]  # class 1 is shifted
+    assert got[2:] == [None, None, None]  # one sample, no samples, no reference
+    with pytest.raises(ValueError, match="groups shape"):
+        fid_cached.intra_class_fid(feats, groups[:-1], refs)
 
 
 # ---------------------------------------------------------------- class histogram
@@ -226,108 +270,6 @@ def test_class_histogram_threshold_is_a_tenth_of_the_uniform_share():
     assert classes.class_histogram(one_hot(predicted), min_fraction=0.09)["classes_covered"] == 3
 
 
-# ---------------------------------------------------------------- precision, recall, density, coverage
-
-def reference_prdc(real, fake, k):
-    """The clovaai/generative-evaluation-prdc definitions, written the way that package writes them."""
-    def kth(unsorted, kk):
-        idx = np.argpartition(unsorted, kk, axis=-1)[..., :kk]
-        return np.take_along_axis(unsorted, idx, axis=-1).max(axis=-1)
-    real_r, fake_r = kth(cdist(real, real), k + 1), kth(cdist(fake, fake), k + 1)
-    d = cdist(real, fake)
-    return {"precision": (d < real_r[:, None]).any(axis=0).mean(),
-            "recall": (d < fake_r[None, :]).any(axis=1).mean(),
-            "density": (1 / k) * (d < real_r[:, None]).sum(axis=0).mean(),
-            "coverage": (d.min(axis=1) < real_r).mean()}
-
-
-def test_prdc_on_a_hand_made_1d_example():
-    real = np.array([[0.0], [1.0], [2.0], [3.0]])
-    # k=1 real radii: 1, 1, 1, 1. Fakes: 0.5 (inside radii of 0 and 1), 10 (outside all)
-    fake = np.array([[0.5], [10.0]])
-    got = knn.prdc(real, fake, k=1)
-    assert got["precision"] == pytest.approx(0.5)
-    assert got["density"] == pytest.approx((2 + 0) / 2)  # mean count of real balls holding each fake
-    assert got["coverage"] == pytest.approx(2 / 4)  # reals 0 and 1 have a fake within radius
-    # fake radii (k=1): both 9.5, so every real lies within 9.5 of the fake at 0.5
-    assert got["recall"] == pytest.approx(1.0)
-
-
-def test_prdc_on_a_hand_made_1d_example_with_partial_recall():
-    real = np.array([[0.0], [1.0], [2.0], [3.0]])  # k=1 radii all 1
-    fake = np.array([[0.1], [0.3], [2.9], [3.2]])  # k=1 radii 0.2, 0.2, 0.3, 0.3
-    got = knn.prdc(real, fake, k=1)
-    assert got["precision"] == pytest.approx(1.0)  # every fake within 1 of some real
-    assert got["density"] == pytest.approx((2 + 2 + 2 + 1) / 4)  # 0.1: {0,1}; 0.3: {0,1}; 2.9: {2,3}; 3.2: {3}
-    assert got["coverage"] == pytest.approx(1.0)  # nearest fakes at 0.1, 0.7, 0.9, 0.1, all < 1
-    assert got["recall"] == pytest.approx(2 / 4)  # only reals 0 (0.1 < 0.2) and 3 (0.1 < 0.3)
-
-
-def test_prdc_on_a_hand_made_2d_example():
-    real = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])  # unit square: k=1 radii all 1
-    fake = np.array([[0.2, 0.2], [0.0, 3.0], [1.3, 0.0]])
-    # (0.2, 0.2) is within 1 of three corners (not (1, 1): 1.13); (0, 3) of none; (1.3, 0) of (1, 0) only
-    # corner (1, 1): nearest fake (1.3, 0) at 1.044 >= 1, so it alone is uncovered
-    # fake radii (k=1): 1.118, 2.807, 1.118; corner (1, 1) is 1.044 from (1.3, 0), so recall is full
-    got = knn.prdc(real, fake, k=1)
-    assert got == pytest.approx({"precision": 2 / 3, "recall": 1.0, "density": (3 + 0 + 1) / 3, "coverage": 3 / 4})
-
-
-def test_prdc_points_exactly_on_a_radius_are_outside():
-    # the reference uses strict '<'. Reals -2, 0, 2 and fakes 4, 6, 8 all have k=1 radius 2, and the
-    # only real-fake pair within 2 (2 and 4) is exactly 2 apart (small integers: distances are exact)
-    real, fake = np.array([[-2.0], [0.0], [2.0]]), np.array([[4.0], [6.0], [8.0]])
-    zeros = {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
-    assert reference_prdc(real, fake, k=1) == zeros
-    assert knn.prdc(real, fake, k=1) == zeros
-
-
-def test_prdc_of_identical_sets_is_exactly_one():
-    # every fake has a twin at distance 0: precision = recall = coverage = 1. Density: fake j lies
-    # strictly inside the ball of its twin and of each real i having j among its k-1 nearest
-    # neighbours (the k-th lies on the boundary, and '<' is strict); summed over j that is
-    # N (1 + (k - 1)) = N k, so density = 1 exactly when there are no distance ties.
-    x = np.random.default_rng(11).normal(size=(200, 5))
-    for k in (1, 3, 5):
-        got = knn.prdc(x, x.copy(), k=k)
-        assert got == pytest.approx({"precision": 1.0, "recall": 1.0, "density": 1.0, "coverage": 1.0}, abs=1e-12)
-
-
-def test_prdc_far_apart_sets_score_zero():
-    rng = np.random.default_rng(5)
-    real, fake = rng.normal(size=(50, 4)), rng.normal(size=(50, 4)) + 100
-    assert knn.prdc(real, fake, k=3) == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
-
-
-def test_prdc_same_distribution_scores_high():
-    rng = np.random.default_rng(6)
-    got = knn.prdc(rng.normal(size=(500, 4)), rng.normal(size=(500, 4)), k=5)
-    assert got["precision"] > 0.7 and got["recall"] > 0.7 and got["coverage"] > 0.7 and 0.7 < got["density"] < 1.3
-
-
-@pytest.mark.parametrize("chunk", [7, 2048])
-def test_prdc_matches_the_reference_definitions_across_chunkings(monkeypatch, chunk):
-    monkeypatch.setattr(knn, "_CHUNK_ROWS", chunk)  # 7 leaves a ragged last block for 30 and 25 rows
-    rng = np.random.default_rng(12)
-    real, fake = rng.normal(size=(30, 6)), rng.normal(0.3, 1.2, size=(25, 6))
-    want = reference_prdc(real, fake, k=3)
-    assert 0 < want["precision"] < 1 and 0 < want["coverage"] < 1  # a case that discriminates
-    assert knn.prdc(real, fake, k=3) == pytest.approx(want, abs=1e-12)
-
-
-def test_prdc_is_translation_invariant_even_far_from_the_origin():
-    # distances from |a|^2 + |b|^2 - 2 a.b cancel catastrophically at |a| ~ 1e6 unless centred first
-    rng = np.random.default_rng(13)
-    real, fake = rng.normal(size=(40, 5)) * 0.01, rng.normal(0.005, 0.01, size=(40, 5))
-    want = reference_prdc(real, fake, k=3)
-    assert knn.prdc(real + 1e6, fake + 1e6, k=3) == pytest.approx(want, abs=1e-12)
-
-
-def test_prdc_rejects_a_k_without_enough_neighbours():
-    with pytest.raises(ValueError, match="k"):
-        knn.prdc(np.zeros((3, 2)), np.ones((5, 2)), k=3)
-
-
 # ---------------------------------------------------------------- conditional accuracy
 
 def test_conditional_accuracy():
@@ -336,10 +278,12 @@ def test_conditional_accuracy():
         classes.conditional_accuracy(one_hot([1, 2, 3, 3]), np.array([1, 2, 3]))
 
 
-def test_prdc_with_cached_real_radii_equals_computing_them():
-    rng = np.random.default_rng(13)
-    real, fake = rng.normal(size=(200, 8)), rng.normal(0.2, 1.1, size=(150, 8))
-    radii = knn.knn_sq_radii(real, 3, real.mean(axis=0))
-    assert knn.prdc(real, fake, k=3, real_sq_radii=radii) == knn.prdc(real, fake, k=3)
-    with pytest.raises(ValueError, match="real_sq_radii shape"):
-        knn.prdc(real, fake, k=3, real_sq_radii=radii[:-1])
+
+def test_kid_with_precomputed_reference_terms_is_bit_identical():
+    rng = np.random.default_rng(16)
+    x, y = rng.normal(size=(300, 8)), rng.normal(0.2, 1.0, size=(400, 8))
+    terms = kid.reference_terms(y, len(x), subsets=3, subset_size=100, seed=5)
+    assert kid.kid(x, y, 3, 100, 5, b_terms=terms) == kid.kid(x, y, 3, 100, 5)
+    assert kid.kid(x, y, 3, 100, 6, b_terms=terms) != kid.kid(x, y, 3, 100, 6)  # terms of another seed
+    with pytest.raises(ValueError, match="2 precomputed b terms for 3 subsets"):
+        kid.kid(x, y, 3, 100, 5, b_terms=terms[:2])

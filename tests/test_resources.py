@@ -34,11 +34,10 @@ def dry_run_resources(root: Path, target: str, run_in_copy) -> dict[str, str]:
 def test_each_rule_takes_its_own_entry_and_only_the_full_profile_asks_for_gpus(profile, repo_copy, run_in_copy):
     root = repo_copy(f"resources-{profile}", only=("Snakefile", "rules/", "schemas/", "scripts/", "src/", "profiles/",
                                                    "report/", "envs/"), profile=profile)
-    jobs = dry_run_resources(root, "results/mnist/dcgan_ns/seed0/train.json", run_in_copy)
+    jobs = dry_run_resources(root, "results/mnist/cdcgan/seed0/train.json", run_in_copy)
     if profile == "full":
         assert "threads: 4" in jobs["train"] and "gpu=1" in jobs["train"] and "runtime=480" in jobs["train"]
         assert "gpu=1" in jobs["train_classifier"]
         assert "gpu" not in jobs["fetch_data"] and "mem_mb=4000" in jobs["fetch_data"]
     else:  # threads "all": every core given to Snakemake, so a timed training runs alone
         assert "gpu" not in jobs["train"] and "threads: 8" in jobs["train"] and "mem_mb=4000" in jobs["train"]
-        assert "threads: 1" in jobs["fetch_data"]

@@ -10,13 +10,18 @@ import numpy as np
 import pytest
 
 from ganbench.classifier import build_lenet
+from ganbench.data import DataError, holdout_rows
 from ganbench.embedding import Embedder, weights_sha256
 from ganbench.profiles import materialise
-from ganbench.reference import build_reference, cached_reference, holdout_rows, save_reference
-from ganbench.scoring import ProtocolMismatch, as_model_input, check_comparable, read_samples, score
+from ganbench.protocol import ProtocolMismatch, check_comparable
+from ganbench.reference import build_reference, cached_reference, load_reference, save_reference
+from ganbench.score_table import render_markdown
+from ganbench.scoring import as_model_input, read_samples, score
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = {"samples": 40, "reference": "test", "latent_seed": 1, "kid_subsets": 3, "kid_subset_size": 20, "knn_k": 3}
+EVAL = {"samples": 40, "reference": "test", "latent_seed": 1, "kid_subsets": 2, "kid_subset_size": 20, "knn_k": 3,
+        "knn_space": "unit"}
+Y_REF = np.arange(40) % 10  # four reference images per class: enough for k = 3 within a class
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,7 @@ def x_ref():
 
 @pytest.fixture(scope="module")
 def reference(embed, classifier, x_ref):
-    return build_reference(embed, x_ref, "test", EVAL["knn_k"], weights_sha256(classifier))
+    return build_reference(embed, x_ref, Y_REF, EVAL, weights_sha256(classifier))
 
 
 # ---------------------------------------------------------------- sample files of any model
@@ -154,10 +159,64 @@ def test_results_scored_differently_cannot_be_compared(embed, reference, x_ref):
         check_comparable({"a.json": a, "old.json": {"fid": 1.0}})
 
 
+def test_per_class_blocks_score_each_class_against_its_reference_images(embed, reference, x_ref):
+    _, probs = embed(x_ref)
+    result = score(x_ref, reference, embed, EVAL, labels=Y_REF)
+    assert set(result["per_class"]) == {"by_label", "by_predicted"}
+    by_label = result["per_class"]["by_label"]
+    assert by_label["samples"] == [4] * 10
+    assert by_label["fid"] == pytest.approx([0.0] * 10, abs=1e-6) and by_label["fid_mean"] == pytest.approx(0, abs=1e-6)
+    assert by_label["recall"] == [1.0] * 10 == by_label["coverage"]  # each class against itself
+    by_predicted = result["per_class"]["by_predicted"]
+    assert by_predicted["samples"] == np.bincount(np.argmax(probs, axis=1), minlength=10).tolist()
+    for c, n in enumerate(by_predicted["samples"]):  # an untrained net predicts few classes: nulls are the rule
+        assert (by_predicted["fid"][c] is None) == (n < 2) and (by_predicted["recall"][c] is None) == (n <= 3)
+    assert by_predicted["fid_mean"] is None  # a class without a value makes the mean null, never flattering
+    assert "by_label" not in score(x_ref, reference, embed, EVAL)["per_class"]
+    json.dumps(result, allow_nan=False)
+
+
+def test_cached_kid_terms_are_used_only_for_their_settings_and_change_nothing(embed, reference, x_ref):
+    from ganbench.metrics import kid
+    assert reference.kid_terms_for(40, EVAL) is not None
+    assert reference.kid_terms_for(30, EVAL) is not None  # still subsets of 20 rows: the same terms
+    assert reference.kid_terms_for(10, EVAL) is None and reference.kid_terms_for(40, {**EVAL, "latent_seed": 2}) is None
+    feats = embed(x_ref[::-1])[0]
+    fresh = kid.kid(feats, reference.features, EVAL["kid_subsets"], EVAL["kid_subset_size"], EVAL["latent_seed"])
+    assert score(x_ref[::-1], reference, embed, EVAL)["kid_mean"] == fresh[0]
+
+
+def test_kid_spread_and_knn_space_are_in_the_protocol_and_spaces_do_not_mix(embed, classifier, reference, x_ref):
+    unit = score(x_ref[::-1], reference, embed, EVAL)
+    assert unit["protocol"]["knn_space"] == "unit" and "torch-fidelity" in unit["protocol"]["kid_spread"]["kid_std"]
+    assert unit["kid_se"] == pytest.approx(unit["kid_std"] * np.sqrt(2 / 1) / np.sqrt(2))  # 2 disjoint blocks
+    raw_eval = {**EVAL, "knn_space": "raw"}
+    raw_reference = build_reference(embed, x_ref, Y_REF, raw_eval, weights_sha256(classifier))
+    raw = score(x_ref[::-1], raw_reference, embed, raw_eval)
+    assert raw["protocol"]["knn_space"] == "raw" and raw["fid"] == unit["fid"]
+    with pytest.raises(ProtocolMismatch, match="knn_space: unit vs raw"):
+        check_comparable({"unit.json": unit, "raw.json": raw})
+
+
+def test_the_markdown_table_has_the_main_metrics_the_protocol_and_a_line_per_class_figure(embed, reference, x_ref):
+    result = score(x_ref, reference, embed, EVAL, labels=Y_REF)
+    text = render_markdown(result, "mnist: x.npz")
+    assert text.startswith("# mnist: x.npz\n")
+    assert f"| FID (lower is better) | {result['fid']:.2f} |" in text
+    assert f"| precision / recall | {result['precision']:.3f} / {result['recall']:.3f} |" in text
+    assert "| KID std over subsets / standard error |" in text
+    assert f"| conditional accuracy | {result['conditional_accuracy']:.3f} |" in text
+    assert "Protocol: N = 40 samples vs 40 'test' images; classifier" in text and "k = 3, unit features" in text
+    assert "| by label | samples | 4 | 4 |" in text and "| by label | recall | 1.00 |" in text
+    assert "| by predicted class | intra-class FID |" in text and "n/a" in text
+    diverged = render_markdown({"diverged": True, "non_finite_samples": 3, "protocol": result["protocol"]}, "t")
+    assert "**Diverged**: 3 non-finite samples" in diverged and "| metric |" not in diverged
+
+
 # ---------------------------------------------------------------- reference cache and real row
 
-def test_reference_cache_is_used_only_for_its_own_classifier_and_k(tmp_path, embed, reference, classifier, x_ref,
-                                                                    capsys):
+def test_reference_cache_is_used_only_for_its_own_classifier_k_and_space(tmp_path, embed, reference, classifier, x_ref,
+                                                                          capsys):
     path = tmp_path / "reference.npz"
     save_reference(reference, path)
     sha = weights_sha256(classifier)
@@ -165,27 +224,34 @@ def test_reference_cache_is_used_only_for_its_own_classifier_and_k(tmp_path, emb
     def no_load(split):
         raise AssertionError("the cache should have been used")
 
-    cached = cached_reference(path, embed, no_load, "test", 3, sha)
+    cached = cached_reference(path, embed, no_load, EVAL, sha)
     np.testing.assert_array_equal(cached.features, reference.features)
-    np.testing.assert_array_equal(cached.sq_radii, reference.sq_radii)
-    loads = []
-    rebuilt = cached_reference(path, embed, lambda split: loads.append(split) or (x_ref, None), "test", 4, sha)
-    assert loads == ["test"] and rebuilt.meta["knn_k"] == 4
-    assert "built for another classifier" in capsys.readouterr().err
+    np.testing.assert_array_equal(cached.manifold.points, reference.manifold.points)  # recomputed bit for bit
+    np.testing.assert_array_equal(cached.manifold.class_sq_radii, reference.manifold.class_sq_radii)
+    np.testing.assert_array_equal(cached.class_gaussians[3].root, reference.class_gaussians[3].root)
+    assert cached.gaussian.alive.tolist() == reference.gaussian.alive.tolist()
+    for changed in ({"knn_k": 4}, {"knn_space": "raw"}):
+        loads = []
+        rebuilt = cached_reference(path, embed, lambda split: loads.append(split) or (x_ref, Y_REF),
+                                   {**EVAL, **changed}, sha)
+        assert loads == ["test"] and all(rebuilt.meta[key] == value for key, value in changed.items())
+        assert "built for another classifier, split, knn_k or knn_space" in capsys.readouterr().err
+    raw = cached_reference(path, embed, lambda split: (x_ref, Y_REF), {**EVAL, "knn_space": "raw"}, sha)
+    np.testing.assert_array_equal(raw.manifold.points, raw.features)  # raw space: the features themselves
     path.write_bytes(b"not a zip")
-    cached_reference(path, embed, lambda split: (x_ref, None), "test", 3, "0" * 64)
+    cached_reference(path, embed, lambda split: (x_ref, Y_REF), EVAL, "0" * 64)
     assert "unreadable reference cache" in capsys.readouterr().err
+
+
+def test_a_cache_of_an_older_format_is_rebuilt(tmp_path, capsys):
+    np.savez(tmp_path / "old.npz", features=np.zeros((2, 2), np.float32), meta=np.array('{"knn_k": 3}'))
+    assert load_reference(tmp_path / "old.npz") is None
+    assert "cache format None, this version reads 2" in capsys.readouterr().err
 
 
 def test_real_holdout_rows_are_seeded_distinct_and_bounded():
     a, b = holdout_rows(100, 10, 0), holdout_rows(100, 10, 1)
     assert a.tolist() == holdout_rows(100, 10, 0).tolist() and a.tolist() != b.tolist()
     assert len(set(a.tolist())) == 10 and a.tolist() == sorted(a.tolist())
-    with pytest.raises(ValueError, match="101 samples requested from a split of 100"):
+    with pytest.raises(DataError, match="101 samples requested from a split of 100"):
         holdout_rows(100, 101, 0)
-
-
-def test_unit_rows_scales_features_to_unit_length_and_keeps_zero_rows():
-    from ganbench.reference import unit_rows
-    features = np.array([[3.0, 4.0], [0.0, 0.0], [0.0, 2.0]])
-    np.testing.assert_allclose(unit_rows(features), [[0.6, 0.8], [0.0, 0.0], [0.0, 1.0]])

@@ -1,5 +1,6 @@
 """Stage scripts on a synthetic workspace: same inputs give the same bytes; a SIGKILLed training
-resumes from its checkpoint to exactly the model an uninterrupted run trains."""
+resumes from its checkpoint to exactly the model an uninterrupted run trains; scoring writes its JSON
+and Markdown table."""
 import hashlib
 import json
 import os
@@ -37,7 +38,7 @@ def make_workspace(root: Path, steps: int) -> Path:
     params["budget"] = {"steps": steps, "eval_every": 2, "eval_samples": 16, "train_samples": None,
                         "collapse": {"max_class_share": 1.0, "patience": 1000}}
     params["eval"].update(samples=50)
-    params["variants"] = {"tiny": {"width": 0.125, "batch": 8}}
+    params["variants"] = {"tiny": {"arch": "dcgan", "width": 0.125, "batch": 8}}
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     return root
 
@@ -67,6 +68,19 @@ def md5(path: Path) -> str:
     return hashlib.md5(path.read_bytes()).hexdigest()
 
 
+def test_score_writes_the_metrics_json_and_a_markdown_table_beside_it(clean_runs):
+    root = clean_runs[0]
+    cmd = [sys.executable, str(REPO / "scripts" / "score.py"), "--dataset", "mnist", "--samples",
+           str(RUN / "samples.npz"), "--out", str(RUN / "metrics.json")]
+    finish(subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    metrics = json.loads((root / RUN / "metrics.json").read_text())
+    assert sum(metrics["per_class"]["by_predicted"]["samples"]) == 50 and "by_label" not in metrics["per_class"]
+    assert metrics["kid_se"] is None  # smoke KID: 10 subsets of 50 rows out of 50 overlap
+    table = (root / RUN / "metrics.md").read_text()
+    assert table.startswith(f"# mnist: {RUN / 'samples.npz'}") and "Protocol: N = 50 samples vs 50 'test'" in table
+    assert f"| FID (lower is better) | {metrics['fid']:.2f} |" in table and "| by predicted class | recall |" in table
+
+
 def test_same_inputs_give_the_same_bytes(clean_runs):
     """Every declared output of train and generate is byte-identical across two runs, the model
     archive included (no save date inside); only the wall-clock figures differ."""
@@ -74,12 +88,13 @@ def test_same_inputs_give_the_same_bytes(clean_runs):
     assert np.load(a / "samples.npz")["x"].shape == (50, 28, 28, 1) and (a / "grid.png").stat().st_size > 1000
     for name in ("generator.keras", "samples.npz", "grid.png"):
         assert md5(a / name) == md5(b / name), name
-    timings = ["seconds"]
+    timings = ["seconds", "cpu_seconds"]
     pd.testing.assert_frame_equal(pd.read_csv(a / "train_log.csv").drop(columns=timings),
                                   pd.read_csv(b / "train_log.csv").drop(columns=timings))
     status_a, status_b = (json.loads((run / "train.json").read_text()) for run in (a, b))
     for status in (status_a, status_b):
-        del status["train_seconds"], status["peak_rss_mb"]
+        for measured in ("train_seconds", "train_cpu_seconds", "cores_busy", "peak_rss_mb", "machine_load"):
+            del status[measured]
     assert status_a == status_b
 
 

@@ -1,4 +1,4 @@
-"""Study-level stages on a synthetic results tree: summary table, report picks, Pareto front, plots."""
+"""Study-level stages on a synthetic results tree: summary table, picks, report, Pareto front, figures."""
 import json
 
 import numpy as np
@@ -6,14 +6,18 @@ import pandas as pd
 import pytest
 
 from ganbench import paths, plots
-from ganbench.report import picks, render
-from ganbench.scoring import ProtocolMismatch
+from ganbench.figures import figures
+from ganbench.grids import save_frame
+from ganbench.picks import picks
+from ganbench.protocol import ProtocolMismatch
+from ganbench.report import render
 from ganbench.summary import aggregate, collect
 
 PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
 PARAMS = {"datasets": ["mnist"], "seeds": [0, 1], "variants": {"big": {}, "small": {}, "broken": {}},
-          "budget": {"steps": 20},
-          "report": {"quality": "fid", "home": {"max_generator_params": 1_000_000, "max_latency_ms": 5.0}}}
+          "budget": {"steps": 20}, "eval": {"samples": 20},
+          "report": {"quality": "fid", "alpha": 0.05, "home": {"max_generator_params": 1_000_000, "max_latency_ms": 5.0},
+                     "thresholds": {"mnist": [30, 15]}, "loss_comparison": {"big": "hinge", "small": "minimax"}}}
 FIGURES = {  # variant -> (fid by seed, generator params, latency ms)
     "real": ([1.0, 1.2], None, None), "big": ([10.0, 12.0], 3_000_000, 9.0), "small": ([20.0, 24.0], 200_000, 1.0),
     "broken": ([None, None], 200_000, 1.0)}
@@ -26,18 +30,30 @@ def write_run(root, variant, seed, fid, g_params, latency, diverged=False):
     metrics = {"diverged": diverged, "protocol": PROTOCOL, "class_counts": counts}
     if not diverged:
         metrics.update(fid=fid, precision=0.5, recall=0.4, coverage=0.3, density=0.9, classifier_score=5.0,
-                       kid_mean=0.01, classes_covered=10)
+                       kid_mean=0.01, kid_se=0.001, classes_covered=10, per_class=per_class(fid, variant == "real"))
     (run / "metrics.json").write_text(json.dumps(metrics))
     rng = np.random.default_rng(seed)
     np.savez(run / "samples.npz", x=rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32))
     if variant == "real":
         return
     (run / "train.json").write_text(json.dumps({"steps_done": 20, "train_seconds": 3.0 + seed, "diverged": diverged,
-                                                "diverged_reason": "nan" if diverged else None}))
+                                                "cores_busy": 1.9, "diverged_reason": "nan" if diverged else None}))
     (run / "profile.json").write_text(json.dumps({"generator_params": g_params, "latency_ms_median": latency,
-                                                  "train_gflops_total": g_params / 1e4, "peak_rss_mb_train": 900.0}))
+                                                  "train_step_gflops": g_params / 2e5, "train_gflops_total": g_params / 1e4,
+                                                  "peak_rss_mb_train": 900.0}))
     pd.DataFrame({"step": [10, 20], "epoch": [0, 1], "seconds": [1.0, 2.0], "d_loss": [1.0, 0.8],
                   "g_loss": [2.0, 1.5], "fid": [50.0, fid or np.nan]}).to_csv(run / "train_log.csv", index=False)
+    for step in (10, 20):
+        save_frame(rng.uniform(-1, 1, (64, 28, 28, 1)), run / "frames" / f"image_at_step_{step:06d}.png", f"step {step}")
+
+
+def per_class(fid, labelled):
+    """Per-class blocks as scoring writes them: class 9 has too few samples for recall by prediction."""
+    block = {"fid": [fid * (1 + c / 10) for c in range(10)], "recall": [0.1 * c for c in range(9)] + [None],
+             "coverage": [0.5] * 10, "samples": [2] * 10}
+    block.update(fid_mean=float(np.mean(block["fid"])), recall_mean=None, coverage_mean=0.5)
+    complete = {**block, "recall": [0.1 * c for c in range(10)], "recall_mean": 0.45}
+    return {"by_predicted": block, **({"by_label": complete} if labelled else {})}
 
 
 @pytest.fixture
@@ -59,6 +75,21 @@ def test_summary_has_every_run_and_seed_statistics(study):
     assert summary["real"]["fid"]["mean"] == pytest.approx(1.1)
 
 
+def test_summary_has_per_class_means_and_columns_by_label_and_by_predicted_class(study):
+    runs = collect(PARAMS, "mnist").set_index(["variant", "seed"])
+    assert runs.loc[("big", 0), "intra_fid_mean_by_predicted"] == pytest.approx(10 * 1.45)
+    assert runs.loc[("big", 0), "intra_fid_by_predicted_9"] == pytest.approx(19.0)
+    assert runs.loc[("big", 0), "class_coverage_mean_by_predicted"] == 0.5
+    assert pd.isna(runs.loc[("big", 0), "class_recall_mean_by_predicted"])  # a class without recall: no mean
+    assert pd.isna(runs.loc[("big", 0), "class_recall_by_predicted_9"])
+    assert pd.isna(runs.loc[("big", 0), "intra_fid_mean_by_label"])  # unconditional: nothing by label
+    assert runs.loc[("real", 1), "class_recall_mean_by_label"] == 0.45
+    assert runs.loc[("real", 1), "class_recall_by_label_9"] == pytest.approx(0.9)
+    summary = aggregate(collect(PARAMS, "mnist"))["mnist"]
+    assert summary["small"]["intra_fid_mean_by_predicted"]["mean"] == pytest.approx(22.0 * 1.45)
+    assert "intra_fid_mean_by_label" in summary["real"] and "intra_fid_mean_by_label" not in summary["small"]
+
+
 def test_summary_refuses_runs_scored_under_different_protocols(study):
     path = study / "results/mnist/small/seed1/metrics.json"
     metrics = json.loads(path.read_text())
@@ -68,23 +99,26 @@ def test_summary_refuses_runs_scored_under_different_protocols(study):
         collect(PARAMS, "mnist")
 
 
-def test_home_pick_respects_the_budget_and_enterprise_pick_is_the_best(study):
-    summary = aggregate(collect(PARAMS, "mnist"))["mnist"]
-    trained = {k: v for k, v in summary.items() if k != "real"}
-    assert picks(trained, PARAMS["report"]) == {"enterprise": "big", "home": "small"}
-    strict = {**PARAMS["report"], "home": {"max_latency_ms": 0.5}}
-    assert picks(trained, strict)["home"] is None
-    by_recall = {**PARAMS["report"], "quality": "recall"}  # higher is better: ties keep the FID-free order
-    assert picks(trained, by_recall)["enterprise"] in {"big", "small"}
-
-
-def test_report_names_both_picks_with_numbers_and_lists_diverged_runs(study):
+def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
     runs = collect(PARAMS, "mnist")
-    text = render(aggregate(runs), runs, PARAMS["report"], PARAMS)
-    assert "Home pick: **small**: FID 22.00 ± 2.83" in text
-    assert "Data-centre pick: **big**: FID 11.00 ± 1.41" in text
+    chosen = picks(runs, PARAMS["report"])
+    assert chosen["enterprise"].variant == "big" and chosen["enterprise"].runner_up == "small"
+    assert chosen["home"].variant == "small" and chosen["home"].runner_up is None  # broken diverged: not eligible
+    strict = {**PARAMS["report"], "home": {"max_latency_ms": 0.5}}
+    assert picks(runs, strict)["home"].variant is None
+
+
+def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(study):
+    runs = collect(PARAMS, "mnist")
+    text = render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
+    assert "**Home AI: small**: FID 22.00 ± 2.83 over 2 seeds" in text
+    assert "**Enterprise AI: big**: FID 11.00 ± 1.41 over 2 seeds" in text and "leads **small** by 11.00 FID" in text
     assert "| real data (floor) | 1.10 ± 0.14" in text
     assert "broken seed 0 (nan)" in text
+    assert "| big | 2 ± 0 s / 300 GFLOP (2/2) | 2 ± 0 s / 300 GFLOP (2/2) |" in text  # FID 10 and 12 at step 20
+    assert "| small | 2 ± 0 s / 20 GFLOP (2/2) | not reached (0/2) |" in text
+    assert "It has no runner-up in this pool" in text
+    assert "![Enterprise AI: big](picks/mnist-enterprise.gif)" in text
 
 
 def test_pareto_front_keeps_only_undominated_points():
@@ -94,21 +128,17 @@ def test_pareto_front_keeps_only_undominated_points():
 
 def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
     """Same results -> the same PNG bytes, so DVC sees a rerun plot stage as unchanged."""
-    runs = collect(PARAMS, "mnist")
-    logs = plots.train_logs(PARAMS, "mnist")
-    palette = plots.palette_for(list(PARAMS["variants"]))
+    path = study / paths.dataset_summary("mnist", "csv")
+    path.parent.mkdir(parents=True)
+    collect(PARAMS, "mnist").to_csv(path, index=False)
+    draw = figures(PARAMS, "mnist")
+    assert list(draw) == list(paths.PLOT_NAMES)
     drawn = {}
     for attempt in ("first", "second"):
-        out = study / attempt
-        plots.plot_pareto(runs, out / "pareto.png", palette)
-        plots.plot_time_to_quality(logs, out / "time_to_quality.png", palette)
-        plots.plot_losses(logs, out / "losses.png")
-        plots.plot_samples(PARAMS, "mnist", out / "samples.png")
-        plots.plot_class_shares(runs, out / "class_shares.png")
-        plots.plot_scores(runs, out / "scores.png", palette)
-        drawn[attempt] = {p.name: p.read_bytes() for p in sorted(out.glob("*.png"))}
-    assert sorted(drawn["first"]) == sorted(f"{n}.png" for n in ("pareto", "time_to_quality", "losses", "samples",
-                                                                  "class_shares", "scores"))
+        for name, plot in draw.items():
+            plot(study / attempt / f"{name}.png")
+        drawn[attempt] = {p.name: p.read_bytes() for p in sorted((study / attempt).glob("*.png"))}
+    assert sorted(drawn["first"]) == sorted(f"{n}.png" for n in paths.PLOT_NAMES)
     for name, png in drawn["first"].items():
         assert png[:4] == b"\x89PNG", name
         assert png == drawn["second"][name], f"{name} differs between two draws of the same results"

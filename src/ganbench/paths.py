@@ -26,7 +26,8 @@ REPORT_MD = "results/report.md"
 PICKS_JSON = "results/picks/{dataset}.json"  # the home AI and enterprise AI picks, with their evidence
 PICK_GIF = "results/picks/{dataset}-{role}.gif"  # the training GIF of a pick (seed 0)
 PLOT = "results/plots/{dataset}/{name}.png"
-PLOT_NAMES = ("pareto", "time_to_quality", "losses", "samples", "class_shares", "scores")
+PLOT_NAMES = ("pareto", "time_to_quality", "progress", "samples", "class_shares", "per_class_fid",
+              "per_class_fid_by_label", "per_class_recall", "scores", "losses")
 
 
 def data_dir(dataset: str) -> Path:

@@ -1,15 +1,17 @@
-"""Study figures per dataset (seaborn PNGs): quality vs compute with the Pareto front, time to
-quality, loss curves, a sample montage, generated class shares and final metric bars.
+"""Study figures per dataset from the final scores (seaborn PNGs): quality against training time and
+latency with the Pareto front, a sample montage, generated class shares, per-class intra-class FID
+and recall, and final metric bars. Figures of training over time are in `ganbench.plots_training`.
 
-Every figure reads the study table (`results/summary.csv`, see ganbench.summary) or the runs'
-own files (train_log.csv, samples.npz); the real-data row appears as "real data" wherever a
-metric is shown, as the floor a perfect generator would reach.
+Every figure reads the study table (`results/summary/<dataset>.csv`, see ganbench.summary) or the
+runs' samples; the real-data row appears as "real data" wherever a metric is shown, as the floor a
+perfect generator would reach.
 """
 from __future__ import annotations
 
 import os
 
 import matplotlib
+import matplotlib.colors
 import matplotlib.ticker
 
 matplotlib.use("Agg")
@@ -21,7 +23,7 @@ import seaborn as sns  # noqa: E402
 from ganbench import paths  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
 from ganbench.paths import REAL_ROW  # noqa: E402
-from ganbench.summary import CLASS_SHARES  # noqa: E402
+from ganbench.summary import CLASS_SHARES, PER_CLASS  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")
 REAL_LABEL = "real data"
@@ -37,37 +39,6 @@ def palette_for(variants: list[str]) -> dict:
     """One stable colour per variant across every figure of a dataset; the real row is black."""
     colours = dict(zip(variants, sns.color_palette("tab10", len(variants))))
     return {**colours, REAL_LABEL: (0.0, 0.0, 0.0)}
-
-
-def train_logs(params: dict, dataset: str) -> pd.DataFrame:
-    """Every run's train_log.csv (one row per eval point) with dataset, variant and seed columns."""
-    return pd.concat([pd.read_csv(paths.run_dir(dataset, v, s) / "train_log.csv").assign(dataset=dataset, variant=v, seed=s)
-                      for v in params["variants"] for s in params["seeds"]], ignore_index=True)
-
-
-def plot_time_to_quality(logs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
-    """FID during training (eval_samples, log scale) against training seconds, one line per seed:
-    seeds reach an eval point at different seconds, so a mean over seeds at equal x does not exist."""
-    fig, ax = plt.subplots(figsize=(9, 5.5))
-    sns.lineplot(data=logs, x="seconds", y="fid", hue="variant", units="seed", estimator=None, palette=palette,
-                 marker="o", markersize=4, linewidth=1.3, ax=ax)
-    ax.set(yscale="log", xlabel="training time on this machine [s] (evaluation excluded)",
-           ylabel="FID in classifier features (lower is better)",
-           title=f"{logs['dataset'].iloc[0]}: time to quality (one line per seed)")
-    ax.legend(title="variant", bbox_to_anchor=(1.01, 1), loc="upper left")
-    _save(fig, path)
-
-
-def plot_losses(logs: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Discriminator and generator loss per variant against step (own y scale: losses differ)."""
-    long = logs.melt(id_vars=["variant", "seed", "step"], value_vars=["d_loss", "g_loss"], var_name="loss",
-                     value_name="value")
-    grid = sns.relplot(data=long, x="step", y="value", hue="loss", col="variant", col_wrap=3, kind="line",
-                       errorbar=("pi", 100), height=2.6, aspect=1.4, facet_kws={"sharey": False})
-    grid.set_titles("{col_name}")
-    grid.set_axis_labels("generator step", "loss (epoch mean)")
-    grid.figure.suptitle(f"{logs['dataset'].iloc[0]}: training losses (band: seed range)", y=1.02)
-    _save(grid.figure, path)
 
 
 def pareto_front(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
@@ -87,15 +58,16 @@ def _leading_digit_formatter(digits: set[int]) -> matplotlib.ticker.FuncFormatte
 
 
 def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
-    """Mean FID (+- std over seeds) against training compute and against generator latency, one
-    point per variant, the Pareto front (nothing cheaper is better) drawn as a dashed step line."""
+    """Mean FID (+- std over seeds) against training time and against generator latency, one point
+    per variant, the Pareto front (nothing cheaper is better) drawn as a dashed step line. Training
+    time was measured with each training job alone on the machine; its FLOPs are in the report."""
     trained = runs[(runs["variant"] != REAL_ROW) & ~runs["diverged"].astype(bool)]
     stats = trained.groupby("variant", sort=False).agg(
-        fid=("fid", "mean"), fid_std=("fid", "std"), gflops=("train_gflops_total", "mean"),
+        fid=("fid", "mean"), fid_std=("fid", "std"), seconds=("train_seconds", "mean"),
         latency=("latency_ms_median", "mean")).reset_index()
     real_fid = runs.loc[runs["variant"] == REAL_ROW, "fid"].mean()
     fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharey=True)
-    for ax, cost, label in ((axes[0], "gflops", "training compute [GFLOP, log]"),
+    for ax, cost, label in ((axes[0], "seconds", "training time on the study machine [s, log]"),
                             (axes[1], "latency", "generator latency at batch 1 [ms, log]")):
         for row in stats.itertuples():
             ax.errorbar(getattr(row, cost), row.fid, yerr=0 if np.isnan(row.fid_std) else row.fid_std, fmt="o",
@@ -120,7 +92,7 @@ def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> N
     handles, labels = axes[0].get_legend_handles_labels()
     unique = dict(zip(labels, handles))
     axes[1].legend(unique.values(), unique.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
-    fig.suptitle(f"{runs['dataset'].iloc[0]}: quality vs compute")
+    fig.suptitle(f"{runs['dataset'].iloc[0]}: quality against training time and latency")
     _save(fig, path)
 
 
@@ -145,18 +117,47 @@ def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_varian
     _save(fig, path)
 
 
+def _class_heatmap(runs: pd.DataFrame, columns: tuple[str, ...], path: str | os.PathLike, title: str,
+                   xlabel: str, cbar_label: str, scale: float = 1.0, **heatmap_kws) -> None:
+    """Variant x class heatmap of `columns` (one per class) of the study table, mean over seeds
+    (seeds where a cell is null are skipped; a class null in every seed stays blank)."""
+    values = runs[list(columns)].apply(pd.to_numeric, errors="coerce") * scale
+    table = values.groupby(runs["variant"].replace({REAL_ROW: REAL_LABEL}), sort=False).mean()
+    table.columns = [str(c) for c in range(len(columns))]
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
+    sns.heatmap(table, annot=True, ax=ax, cbar_kws={"label": cbar_label}, **heatmap_kws)
+    ax.set(xlabel=xlabel, ylabel="", title=f"{runs['dataset'].iloc[0]}: {title}")
+    _save(fig, path)
+
+
 def plot_class_shares(runs: pd.DataFrame, path: str | os.PathLike) -> None:
     """Heatmap of the share of samples per predicted class (mean over seeds): an empty column or a
     dark cell is mode collapse at a glance; the real row shows the balanced target."""
-    shares = runs.assign(variant=runs["variant"].replace({REAL_ROW: REAL_LABEL})).groupby(
-        "variant", sort=False)[list(CLASS_SHARES)].mean()
-    shares.columns = [c.split("_")[1] for c in shares.columns]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(shares) + 1.6))
-    sns.heatmap(shares * 100, annot=True, fmt=".0f", cmap="rocket_r", vmin=0, vmax=50, ax=ax,
-                cbar_kws={"label": "% of samples"})
-    ax.set(xlabel="class predicted by the classifier", ylabel="",
-           title=f"{runs['dataset'].iloc[0]}: generated class shares (uniform = 10%)")
-    _save(fig, path)
+    _class_heatmap(runs, CLASS_SHARES, path, "generated class shares (uniform = 10%)",
+                   "class predicted by the classifier", "% of samples", scale=100, fmt=".0f", cmap="rocket_r",
+                   vmin=0, vmax=50)
+
+
+GROUPED = {"by_predicted": "class predicted by the classifier", "by_label": "class asked for (label)"}
+
+
+def plot_intra_fid(runs: pd.DataFrame, path: str | os.PathLike, grouping: str = "by_predicted") -> None:
+    """Heatmap of intra-class FID (columns `intra_fid_<grouping>_<c>` of the study table, mean over
+    seeds; log colour scale, dark is worse): which classes a generator draws badly. By predicted
+    class every variant has a row; by label only class-conditional variants and the real row."""
+    _class_heatmap(runs, PER_CLASS["intra_fid", grouping], path,
+                   "intra-class FID, mean over seeds (lower is better; blank: too few samples)", GROUPED[grouping],
+                   "intra-class FID (log scale)", fmt=".1f",
+                   cmap="rocket_r", norm=matplotlib.colors.LogNorm(vmin=1, vmax=1000))
+
+
+def plot_class_recall(runs: pd.DataFrame, path: str | os.PathLike, grouping: str = "by_predicted") -> None:
+    """Heatmap of per-class recall (columns `class_recall_<grouping>_<c>`, mean over seeds; dark is
+    worse): the share of each class's reference images inside the k-NN manifold of the samples of
+    that class, i.e. which classes a generator covers only in part."""
+    _class_heatmap(runs, PER_CLASS["class_recall", grouping], path,
+                   "per-class recall, mean over seeds (higher is better; blank: too few samples)", GROUPED[grouping],
+                   "recall within the class", fmt=".2f", cmap="rocket", vmin=0, vmax=1)
 
 
 SCORE_PANELS = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)",

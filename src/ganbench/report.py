@@ -17,10 +17,11 @@ TABLE = {"fid": "FID", "kid_mean": "KID", "precision": "precision", "recall": "r
          "classes_covered": "classes", "train_seconds": "train s", "train_gflops_total": "train GFLOP",
          "generator_params": "G params", "latency_ms_median": "G ms/img"}
 FIGURES = {"pareto": "quality against training time and latency, Pareto front",
-           "time_to_quality": "FID during training against training seconds",
+           "time_to_quality": "FID during training against training seconds, thresholds",
            "progress": "every variant over training (fixed latents)", "samples": "final samples, same latents",
-           "class_shares": "generated class shares", "per_class_fid": "intra-class FID per class",
-           "scores": "final metrics, seeds as dots", "losses": "training losses"}
+           "class_shares": "generated class shares", "per_class_fid": "intra-class FID by predicted class",
+           "per_class_fid_by_label": "intra-class FID by label (conditional variants)",
+           "per_class_recall": "per-class recall", "scores": "final metrics, seeds as dots", "losses": "training losses"}
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
 
 
@@ -50,7 +51,7 @@ def _budget_text(home: dict) -> str:
 
 def _verdict(choice: Pick, runs: pd.DataFrame, metric: str, alpha: float) -> str:
     if choice.runner_up is None:
-        return "no runner-up in this pool, so no lead to test"
+        return "has no runner-up in this pool, so there is no lead to test"
     a, b = (runs.loc[runs["variant"] == v, metric].astype(float).dropna() for v in (choice.variant, choice.runner_up))
     gap = abs(a.mean() - b.mean())
     p = "n/a" if math.isnan(choice.p_value) else f"{choice.p_value:.3g}"

@@ -3,7 +3,10 @@
 Ties the classifier (features, probabilities) to the pure math in `ganbench.metrics`, checks
 sample files from any model before trusting them, and writes the evaluation protocol into every
 result: two metrics files are comparable only when their `protocol` blocks agree, and
-`check_comparable` refuses to put them side by side otherwise.
+`ganbench.protocol.check_comparable` refuses to put them side by side otherwise. Besides the whole-set metrics, each
+result has a `per_class` block: the samples grouped by their labels (class-conditional sets, the
+real row) and by the class the classifier predicts, each group scored against the reference
+images of that class.
 """
 from __future__ import annotations
 
@@ -17,22 +20,21 @@ import numpy as np
 
 from ganbench.data import NUM_CLASSES, to_model_range
 from ganbench.errors import GanbenchError, one_line
-from ganbench.metrics import classes, fid, kid, knn
-from ganbench.reference import Reference, unit_rows
+from ganbench.metrics import classes, fid_cached, kid, knn
+from ganbench.reference import Reference
 
 if TYPE_CHECKING:  # TensorFlow only where images are embedded, not in the summary stage
     from ganbench.embedding import Embedder
 
 EXPECTED = "x as float32 (N,28,28,1) in [-1,1] or uint8 (N,28,28)"
 RANGE_SLACK = 1e-3  # float samples may overshoot [-1, 1] by rounding (tanh in float16, resizing)
+KID_SPREAD = {"kid_std": "std (ddof 0) of the per-subset MMD^2 estimates, as torch-fidelity's kid_std",
+              "kid_se": "std (ddof 1) / sqrt(kid_subsets) over disjoint subsets: standard error of kid_mean, "
+                        "as TF-GAN; null when the subsets overlap"}
 
 
 class SampleError(GanbenchError, ValueError):
     """A sample file is unreadable or holds something other than images (one line naming it)."""
-
-
-class ProtocolMismatch(GanbenchError, ValueError):
-    """Two metrics files were scored under different protocols; their numbers must not be compared."""
 
 
 def as_model_input(x: np.ndarray, origin: str, allow_nonfinite: bool = False) -> np.ndarray:
@@ -100,19 +102,37 @@ def protocol(n: int, reference: Reference, eval_params: dict) -> dict:
             "feature_layer": reference.meta["feature_layer"], "knn_space": reference.meta["knn_space"],
             "kid_subsets": eval_params["kid_subsets"],
             "kid_subset_size": eval_params["kid_subset_size"], "kid_seed": eval_params["latent_seed"],
-            "knn_k": eval_params["knn_k"]}
+            "kid_spread": KID_SPREAD, "knn_k": eval_params["knn_k"]}
 
 
-def _finite_or_none(value: float) -> float | None:
+def _finite_or_none(value: float | None) -> float | None:
     """JSON has no NaN; a metric that cannot be computed is null."""
-    return float(value) if math.isfinite(value) else None
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _mean_or_none(values: list) -> float | None:
+    """Mean over classes, or None if any class has no value: dropping a class must not flatter."""
+    return None if any(v is None for v in values) else float(np.mean(values))
+
+
+def _class_block(fids: list, knn_part: dict) -> dict:
+    """One grouping's per-class figures (lists of NUM_CLASSES, None where undefined) and their means."""
+    fids = [_finite_or_none(v) for v in fids]
+    return {"fid": fids, "fid_mean": _mean_or_none(fids),
+            "recall": knn_part["recall"], "recall_mean": _mean_or_none(knn_part["recall"]),
+            "coverage": knn_part["coverage"], "coverage_mean": _mean_or_none(knn_part["coverage"]),
+            "samples": knn_part["samples"]}
 
 
 def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dict,
           labels: np.ndarray | None = None) -> dict:
     """All sample-quality metrics of samples x (N, 28, 28, 1) against the reference.
 
-    A set with non-finite samples is recorded as diverged (no metrics), not scored.
+    `per_class.by_predicted` groups the samples by the classifier's argmax and, with labels (N,),
+    `per_class.by_label` by those; in each, class c is scored against the reference images
+    labelled c: intra-class FID (`metrics.fid_cached.intra_class_fid`), recall and coverage with
+    k-NN radii within the class (`metrics.knn.prdc`). A set with non-finite samples is recorded as
+    diverged (no metrics), not scored.
     """
     k = eval_params["knn_k"]
     if len(x) <= k:
@@ -122,31 +142,18 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     if not finite.all():
         return {"diverged": True, "non_finite_samples": int((~finite).sum()), **result}
     feats, probs = embed(x)
-    kid_mean, kid_std = kid.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
-                                    subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"])
+    groups = {"by_predicted": np.argmax(probs, axis=1), **({} if labels is None else {"by_label": labels})}
+    kid_mean, kid_std, kid_se = kid.kid(feats, reference.features, subsets=eval_params["kid_subsets"],
+                                        subset_size=eval_params["kid_subset_size"], seed=eval_params["latent_seed"],
+                                        b_terms=reference.kid_terms_for(len(feats), eval_params))
+    knn_values = knn.prdc(reference.manifold, knn.to_space(feats, reference.meta["knn_space"]), k, fake_groups=groups)
+    knn_classes = knn_values.pop("per_class")
     values = {"diverged": False, "classifier_score": classes.classifier_score(probs),
-              "fid": fid.fid(feats, reference.features), "kid_mean": kid_mean, "kid_std": kid_std,
-              **knn.prdc(unit_rows(reference.features), unit_rows(feats), k=k, real_sq_radii=reference.sq_radii),
-              **classes.class_histogram(probs)}
+              "fid": fid_cached.frechet_to(feats, reference.gaussian), "kid_mean": kid_mean, "kid_std": kid_std,
+              "kid_se": kid_se, **knn_values, **classes.class_histogram(probs)}
     if labels is not None:
         values["conditional_accuracy"] = classes.conditional_accuracy(probs, labels)
     values = {name: _finite_or_none(v) if isinstance(v, float) else v for name, v in values.items()}
+    values["per_class"] = {name: _class_block(fid_cached.intra_class_fid(feats, g, reference.class_gaussians),
+                                             knn_classes[name]) for name, g in groups.items()}
     return {**values, **result}
-
-
-def check_comparable(results: dict[str, dict]) -> None:
-    """Raise ProtocolMismatch unless every metrics dict (by file name) has the same protocol block.
-
-    The message names both files and each setting that differs, e.g. `samples: 10000 vs 500`.
-    """
-    items = list(results.items())
-    for name, result in items:
-        if "protocol" not in result:
-            raise ProtocolMismatch(f"{name}: no 'protocol' block, so it cannot be compared; rescore it")
-    first_name, first = items[0]
-    for name, result in items[1:]:
-        a, b = first["protocol"], result["protocol"]
-        differing = [f"{key}: {a.get(key)} vs {b.get(key)}" for key in sorted(a.keys() | b.keys()) if a.get(key) != b.get(key)]
-        if differing:
-            raise ProtocolMismatch(f"{first_name} and {name} were scored under different protocols "
-                                   f"({'; '.join(differing)}); rescore one with the other's settings")

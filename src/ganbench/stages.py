@@ -85,7 +85,7 @@ STAGES: tuple[Stage, ...] = (
           outputs=(Output(paths.CLASSIFIER_MODEL), Output(paths.CLASSIFIER_METRICS, "metric", cache=False)),
           params=("classifier",)),
     Stage("embed_reference", (DATASET,), "--dataset {dataset}", inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
-          outputs=(Output(paths.REFERENCE_NPZ),), params=("eval.reference", "eval.knn_k")),
+          outputs=(Output(paths.REFERENCE_NPZ),), params=("eval",)),
     Stage("real_samples", (DATASET, SEED), "--dataset {dataset} --seed {seed}", inputs=(paths.DATA_NPZ,),
           outputs=(Output(_run_file("samples.npz", paths.REAL_RUN)),
                    Output(_run_file("grid.png", paths.REAL_RUN), "plot")),
@@ -102,13 +102,15 @@ STAGES: tuple[Stage, ...] = (
           f"--dataset {{dataset}} --samples {_run_file('samples.npz')} --out {_run_file('metrics.json')} "
           "--allow-nonfinite",
           inputs=(_run_file("samples.npz"), paths.DATA_NPZ, paths.CLASSIFIER_MODEL, paths.REFERENCE_NPZ),
-          outputs=(Output(_run_file("metrics.json"), "metric", cache=False),), params=("eval",)),
+          outputs=(Output(_run_file("metrics.json"), "metric", cache=False), Output(_run_file("metrics.md"), cache=False)),
+          params=("eval",)),
     Stage("score_real", (DATASET, SEED),  # the real-data row, scored by the same command as a variant
           f"--dataset {{dataset}} --samples {_run_file('samples.npz', paths.REAL_RUN)} "
           f"--out {_run_file('metrics.json', paths.REAL_RUN)} --allow-nonfinite",
           inputs=(_run_file("samples.npz", paths.REAL_RUN), paths.DATA_NPZ, paths.CLASSIFIER_MODEL,
                   paths.REFERENCE_NPZ),
-          outputs=(Output(_run_file("metrics.json", paths.REAL_RUN), "metric", cache=False),), params=("eval",),
+          outputs=(Output(_run_file("metrics.json", paths.REAL_RUN), "metric", cache=False),
+                   Output(_run_file("metrics.md", paths.REAL_RUN), cache=False)), params=("eval",),
           runs="score"),
     Stage("profile", (DATASET, VARIANT, SEED), CELL_ARGS,
           inputs=(_run_file("generator.keras"), _run_file("train.json")),
@@ -116,9 +118,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("summarize", (DATASET,), "--dataset {dataset}",
           gathers=(Gather(_run_file("metrics.json"), (VARIANT, SEED), rows="all"),
                    Gather(_run_file("train.json"), (VARIANT, SEED)),
+                   Gather(_run_file("train_log.csv"), (VARIANT, SEED)),
                    Gather(_run_file("profile.json"), (VARIANT, SEED))),
           outputs=(Output(paths.DATASET_SUMMARY_CSV, cache=False), Output(paths.DATASET_SUMMARY_JSON, cache=False)),
-          params=("variants", "seeds")),
+          params=("variants", "seeds", "report.thresholds")),
     Stage("pick", (DATASET,), "--dataset {dataset}", inputs=(paths.DATASET_SUMMARY_CSV,),
           gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
           outputs=(Output(paths.PICKS_JSON, "metric", cache=False),
@@ -132,11 +135,11 @@ STAGES: tuple[Stage, ...] = (
                    Output(paths.REPORT_MD, cache=False, report=True)),
           params=("datasets", "report", "budget")),
     Stage("plot", (DATASET,), "--dataset {dataset}", inputs=(paths.DATASET_SUMMARY_CSV,),
-          gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)),
+          gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)), Gather(_run_file("frames"), (VARIANT, SEED)),
                    Gather(_run_file("samples.npz"), (VARIANT, SEED), rows="all")),
           outputs=tuple(Output(paths.PLOT.replace("{name}", name), "plot", cache=False, report=True, caption=name)
                         for name in paths.PLOT_NAMES),
-          params=("variants", "seeds")),
+          params=("variants", "seeds", "report.thresholds")),
 )
 
 

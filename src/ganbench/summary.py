@@ -13,29 +13,50 @@ import math
 
 import pandas as pd
 
-from ganbench import paths
+from ganbench import paths, thresholds
 from ganbench.data import NUM_CLASSES
 from ganbench.io import read_json
 from ganbench.paths import REAL_ROW
-from ganbench.scoring import check_comparable
+from ganbench.protocol import check_comparable
 
-QUALITY = ("fid", "kid_mean", "classifier_score", "precision", "recall", "density", "coverage", "classes_covered",
-           "kl_to_uniform", "conditional_accuracy")
-TRAINING = ("steps_done", "train_seconds", "diverged_reason")
+GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.scoring.score)
+CLASS_MEANS = tuple(f"{figure}_mean_{g}" for g in GROUPINGS
+                    for figure in ("intra_fid", "class_recall", "class_coverage"))
+WHOLE_SET = ("fid", "kid_mean", "kid_se", "classifier_score", "precision", "recall", "density", "coverage",
+             "classes_covered", "kl_to_uniform", "conditional_accuracy")
+QUALITY = (*WHOLE_SET, *CLASS_MEANS)
+TRAINING = ("steps_done", "train_seconds", "cores_busy", "diverged_reason")
 PROFILE = ("generator_params", "discriminator_params", "generator_mflops_per_image", "train_step_gflops",
            "train_gflops_total", "train_step_seconds", "train_achieved_gflops_per_s", "latency_ms_median",
            "latency_ms_p95", "throughput_images_per_s", "peak_rss_mb_train")
 SUMMARISED = (*QUALITY, "train_seconds", "train_gflops_total", "generator_params", "latency_ms_median",
               "throughput_images_per_s", "peak_rss_mb_train")
 CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
+PER_CLASS = {(figure, g): tuple(f"{figure}_{g}_{c}" for c in range(NUM_CLASSES))  # e.g. intra_fid_by_label_3
+             for g in GROUPINGS for figure in ("intra_fid", "class_recall")}
+PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
 
 
-def _run_row(dataset: str, variant: str, seed: int) -> tuple[dict, dict]:
-    """(flat summary row, raw metrics dict) of one run; the real row has no training or profile."""
+def _per_class_columns(scored: dict) -> dict:
+    """Flat columns of a metrics file's per_class blocks: the means over classes for every grouping
+    and figure, and each class's intra-class FID and recall (NaN where a grouping is absent)."""
+    out = {}
+    for g in GROUPINGS:
+        block = (scored.get("per_class") or {}).get(g) or {}
+        for figure, key in PER_CLASS_KEYS.items():
+            out[f"{figure}_mean_{g}"] = block.get(f"{key}_mean")
+            if (figure, g) in PER_CLASS:
+                out.update(zip(PER_CLASS[figure, g], block.get(key) or [None] * NUM_CLASSES))
+    return out
+
+
+def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tuple[dict, dict]:
+    """(flat summary row, raw metrics dict) of one run; the real row has no training or profile.
+    A trained run also gets its steps, seconds and GFLOP to each FID level (ganbench.thresholds)."""
     run = paths.run_dir(dataset, variant, seed)
     scored = read_json(run / "metrics.json")
     row = {"dataset": dataset, "variant": variant, "seed": seed, "diverged": scored["diverged"],
-           **{k: scored.get(k) for k in QUALITY}}
+           **{k: scored.get(k) for k in WHOLE_SET}, **_per_class_columns(scored)}
     counts = scored.get("class_counts")
     if counts:
         row.update({name: n / sum(counts) for name, n in zip(CLASS_SHARES, counts)})
@@ -44,20 +65,27 @@ def _run_row(dataset: str, variant: str, seed: int) -> tuple[dict, dict]:
         row.update({k: trained.get(k) for k in TRAINING})
         row["diverged"] = bool(row["diverged"] or trained["diverged"])
         row.update({k: profiled.get(k) for k in PROFILE})
+        row.update(thresholds.run_columns(pd.read_csv(run / "train_log.csv"), levels, profiled.get("train_step_gflops")))
     return row, scored
+
+
+def threshold_columns(levels: list[float]) -> list[str]:
+    return [thresholds.column(kind, t) for t in levels for kind in ("steps", "seconds", "gflops")]
 
 
 def collect(params: dict, dataset: str) -> pd.DataFrame:
     """All runs of one dataset as rows; raises ProtocolMismatch if they were scored differently."""
     rows, scored = [], {}
+    levels = params["report"]["thresholds"][dataset]
     for variant in [REAL_ROW, *params["variants"]]:
         for seed in params["seeds"]:
-            row, metrics = _run_row(dataset, variant, seed)
+            row, metrics = _run_row(dataset, variant, seed, levels)
             rows.append(row)
             scored[str(paths.run_dir(dataset, variant, seed) / "metrics.json")] = metrics
     check_comparable(scored)
+    per_class = [c for columns in PER_CLASS.values() for c in columns]
     return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,
-                                               *PROFILE, *CLASS_SHARES])
+                                               *PROFILE, *threshold_columns(levels), *CLASS_SHARES, *per_class])
 
 
 def _number(value) -> float | None:
@@ -68,10 +96,11 @@ def aggregate(runs: pd.DataFrame) -> dict:
     """dataset -> variant -> figure -> {mean, std (ddof 1; 0 for one seed), n} over the runs that
     did not diverge, plus `runs` and `diverged_runs` counts per dataset x variant."""
     out: dict = {}
+    reach = [c for c in runs.columns if c.startswith("seconds_to_fid_")]  # n = the seeds that reached it
     for (dataset, variant), group in runs.groupby(["dataset", "variant"], sort=False):
         healthy = group[~group["diverged"].astype(bool)]
         entry = {"runs": int(len(group)), "diverged_runs": int(len(group) - len(healthy))}
-        for figure in SUMMARISED:
+        for figure in (*SUMMARISED, *reach):
             values = pd.to_numeric(healthy[figure], errors="coerce").dropna()
             if len(values):
                 entry[figure] = {"mean": float(values.mean()), "std": _number(values.std(ddof=1)) or 0.0,

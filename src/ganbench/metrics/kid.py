@@ -18,14 +18,17 @@ def _cubic_kernel(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     return cube
 
 
-def _mmd2_unbiased(x: np.ndarray, y: np.ndarray) -> float:
-    """Unbiased MMD^2 between samples x (m, D) and y (n, D) with the cubic polynomial kernel
-    (Binkowski et al. 2018, eq. 3): the within-set means exclude the diagonal i == j, which is
-    what removes the bias."""
-    m, n = len(x), len(y)
-    kxx, kyy = _cubic_kernel(x), _cubic_kernel(y)
-    return float((kxx.sum() - np.trace(kxx)) / (m * (m - 1)) + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
-                 - 2.0 * _cubic_kernel(x, y).mean())
+def _within(x: np.ndarray) -> float:
+    """Mean kernel value over pairs i != j of x (m, D): a within-set term of the unbiased MMD^2
+    (Binkowski et al. 2018, eq. 3); excluding the diagonal is what removes the bias."""
+    kxx = _cubic_kernel(x)
+    return float((kxx.sum() - np.trace(kxx)) / (len(x) * (len(x) - 1)))
+
+
+def _mmd2_unbiased(x: np.ndarray, y: np.ndarray, within_y: float | None = None) -> float:
+    """Unbiased MMD^2 between samples x (m, D) and y (n, D) with the cubic polynomial kernel;
+    `within_y` = _within(y) when already known."""
+    return float(_within(x) + (_within(y) if within_y is None else within_y) - 2.0 * _cubic_kernel(x, y).mean())
 
 
 def kid_subset_indices(n: int, size: int, subsets: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -45,24 +48,51 @@ def kid_subset_indices(n: int, size: int, subsets: int, rng: np.random.Generator
     return blocks[:subsets]
 
 
-def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subset_size: int = 1000,
-        seed: int = 0) -> tuple[float, float]:
-    """Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD GANs"): mean and
-    (population) std of the unbiased MMD^2 over `subsets` pairs of random subsets, float64.
+def _subsets(n_a: int, n_b: int, subsets: int, subset_size: int, seed: int) -> tuple[list, list]:
+    """Row subsets of a and b: min(subset_size, n_a, n_b) rows each, from two independent streams
+    spawned from `numpy.random.default_rng(seed)` (first for a, second for b)."""
+    size = min(subset_size, n_a, n_b)
+    if size < 2 or subsets < 1:
+        raise ValueError(f"kid: need subsets >= 1 and subsets of >= 2 rows, got {subsets} of {size}")
+    rng_a, rng_b = np.random.default_rng(seed).spawn(2)
+    return kid_subset_indices(n_a, size, subsets, rng_a), kid_subset_indices(n_b, size, subsets, rng_b)
 
-    Features are (N, D) and (M, D). Each subset has min(subset_size, N, M) rows, chosen by
-    `kid_subset_indices` with two independent streams spawned from `numpy.random.default_rng(seed)`
-    (first for a, second for b), so the result is deterministic given the seed.
-    Unbiased, so unlike FID its expectation does not depend on the sample size, and it can be
-    slightly negative when both sets come from one distribution.
+
+def reference_terms(features_b: np.ndarray, n_a: int, subsets: int = 10, subset_size: int = 1000,
+                    seed: int = 0) -> list[float]:
+    """The within-set terms of `kid(features_a, features_b, ...)`'s subsets of b (N_b, D) for any
+    set a of n_a rows: a third of KID's work, the same for every set scored against one reference,
+    so it can be computed once and passed to `kid` (bit-identical results)."""
+    b = as_matrix(features_b, "features_b")
+    return [_within(b[rows]) for rows in _subsets(n_a, len(b), subsets, subset_size, seed)[1]]
+
+
+def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subset_size: int = 1000,
+        seed: int = 0, b_terms: list[float] | None = None) -> tuple[float, float, float]:
+    """Kernel Inception Distance (Binkowski et al. 2018, "Demystifying MMD GANs"): the mean of the
+    unbiased MMD^2 over `subsets` pairs of random subsets, float64, and two spreads of it:
+
+    - std: the population std (ddof 0) of the per-subset estimates, what torch-fidelity reports
+      as `kernel_inception_distance_std`: the spread of one subset's estimate;
+    - se: the standard error of the mean, std (ddof 1) / sqrt(subsets), what TF-GAN's
+      `kernel_classifier_distance_and_std` returns for its disjoint blocks. Only a standard error
+      when the subsets are disjoint (subsets x size <= min(N, M)) and there are at least 2: NaN
+      otherwise.
+
+    Features are (N, D) and (M, D). Each subset has min(subset_size, N, M) rows (`_subsets`), so
+    the result is deterministic given the seed. `b_terms` = `reference_terms(features_b, N, ...)`
+    skips recomputing b's within-set terms. Unbiased, so unlike FID its expectation does not depend
+    on the sample size, and it can be slightly negative when both sets come from one distribution.
     """
     a, b = as_matrix(features_a, "features_a"), as_matrix(features_b, "features_b")
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"kid: feature dimensions differ, {a.shape[1]} vs {b.shape[1]}")
-    size = min(subset_size, len(a), len(b))
-    if size < 2 or subsets < 1:
-        raise ValueError(f"kid: need subsets >= 1 and subsets of >= 2 rows, got {subsets} of {size}")
-    rng_a, rng_b = np.random.default_rng(seed).spawn(2)
-    pairs = zip(kid_subset_indices(len(a), size, subsets, rng_a), kid_subset_indices(len(b), size, subsets, rng_b))
-    values = [_mmd2_unbiased(a[ia], b[ib]) for ia, ib in pairs]
-    return float(np.mean(values)), float(np.std(values))
+    rows_a, rows_b = _subsets(len(a), len(b), subsets, subset_size, seed)
+    if b_terms is not None and len(b_terms) != subsets:
+        raise ValueError(f"kid: {len(b_terms)} precomputed b terms for {subsets} subsets")
+    within_b = b_terms or [None] * subsets
+    values = [_mmd2_unbiased(a[ia], b[ib], wb) for ia, ib, wb in zip(rows_a, rows_b, within_b)]
+    size = len(rows_a[0])
+    disjoint = 2 <= subsets and subsets * size <= min(len(a), len(b))
+    se = float(np.std(values, ddof=1) / np.sqrt(subsets)) if disjoint else float("nan")
+    return float(np.mean(values)), float(np.std(values)), se
