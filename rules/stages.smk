@@ -20,7 +20,7 @@ for stage in STAGES:
             glue.log(stage),
         benchmark:
             glue.benchmark(stage)
-        threads: glue.threads(config, stage.name, workflow.cores)
+        threads: glue.threads(config, stage.name, glue.cores_given(workflow))
         resources:
             **glue.resources(config, stage.name),
         conda:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from dag_views import differences, dvc_jobs, snakemake_jobs
 
+from ganbench import paths
 from ganbench.codedeps import EXEMPT, code_deps, module_file
 from ganbench.dvc_yaml import render
 from ganbench.stages import STAGES
@@ -113,3 +114,10 @@ def test_training_does_not_depend_on_the_knn_metrics():
     train = code_deps("scripts/train.py", REPO)
     assert "src/ganbench/metrics/fid.py" in train and "src/ganbench/metrics/knn.py" not in train
     assert "src/ganbench/fetch.py" not in train and "src/ganbench/classifier.py" not in train
+
+
+def test_every_figure_in_the_snakemake_report_has_its_caption_file():
+    """Snakemake resolves captions when `--report` runs; a missing one fails the whole report."""
+    captions = {out.caption for stage in STAGES for out in stage.outputs if out.caption}
+    assert captions >= set(paths.PLOT_NAMES)
+    assert [c for c in sorted(captions) if not (REPO / "report" / f"{c}.rst").is_file()] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.io import expand
 
 from ganbench.codedeps import code_deps
@@ -117,6 +118,14 @@ JOB_DEFAULTS = {"threads": 1, "mem_mb": 2000, "runtime": 30, "gpu": 0}
 def job_settings(config: dict, rule_name: str) -> dict:
     resources = config.get("resources", {})
     return {**JOB_DEFAULTS, **resources.get("default", {}), **resources.get(rule_name, {})}
+
+
+def cores_given(workflow) -> int | None:
+    """`--cores` of this Snakemake run, or None where a command does not take it (`--summary`)."""
+    try:
+        return workflow.cores
+    except WorkflowError:  # Snakemake refuses to read an undefined core count
+        return None
 
 
 def threads(config: dict, rule_name: str, cores: int | None) -> int:

@@ -133,7 +133,7 @@ STAGES: tuple[Stage, ...] = (
                    Gather(paths.PICKS_JSON, (DATASET,))),
           outputs=(Output(paths.SUMMARY_CSV, cache=False), Output(paths.SUMMARY_JSON, "metric", cache=False),
                    Output(paths.REPORT_MD, cache=False, report=True)),
-          params=("datasets", "report", "budget")),
+          params=("datasets", "seeds", "variants", "budget", "eval.samples", "report")),
     Stage("plot", (DATASET,), "--dataset {dataset}", inputs=(paths.DATASET_SUMMARY_CSV,),
           gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)), Gather(_run_file("frames"), (VARIANT, SEED)),
                    Gather(_run_file("samples.npz"), (VARIANT, SEED), rows="all")),

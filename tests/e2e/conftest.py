@@ -39,8 +39,9 @@ def smoke_study(repo_copy, smoke_inputs):
                 source, target = smoke_inputs / rel, root / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
-            sh(root, "python", "-m", "dvc", "commit", "--force", *(f"{s}@{dataset}" for s in INPUT_STAGES))
-        commit(root, "reduced smoke study")
+            sh(root, "python", "-m", "dvc", "commit", "--force", "--no-relink",  # relinking would renew mtimes
+               *(f"{s}@{dataset}" for s in INPUT_STAGES))
+            commit(root, "inputs seeded")
         return root
     return make
 
