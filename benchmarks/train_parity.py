@@ -16,6 +16,7 @@ the seed spread, and seconds per step of each (ratio fit / loop, target <= 1.0).
 (CSV) and a figure to --out. Run it in a clone with the study's classifier, on an otherwise idle machine.
 """
 import argparse
+import tempfile
 import time
 from pathlib import Path
 
@@ -117,9 +118,9 @@ def main() -> None:
             for point in plain_loop(settings, x, y, seed, args.steps, args.eval_every, fid_of):
                 rows.append({"recipe": name, "contender": "loop", "seed": seed, **dict(zip(("step", "seconds", "fid"), point))})
             keras.utils.set_random_seed(seed)
-            state = args.out / "state" / f"{name}-{seed}"
-            _, log, _ = train_gan(x, y, load_split(paths.data_npz(args.dataset), "test")[0], embed.classifier, settings,
-                                  budget, seed, state)
+            with tempfile.TemporaryDirectory() as state:
+                _, log, _ = train_gan(x, y, load_split(paths.data_npz(args.dataset), "test")[0], embed.classifier,
+                                      settings, budget, seed, Path(state))
             rows += [{"recipe": name, "contender": "fit", "seed": seed, "step": r.step, "seconds": r.seconds,
                       "fid": r.fid} for r in log.itertuples()]
             print(pd.DataFrame(rows).query("recipe == @name and seed == @seed").groupby("contender").tail(1)
