@@ -76,3 +76,12 @@ def variant_defaults() -> dict:
 def make_variant(variant_defaults):
     """make_variant(**overrides) -> a complete variant: the defaults deep-merged with the overrides."""
     return lambda **overrides: deep_merge(variant_defaults, overrides)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Groups for `pytest -n 2 --dist loadgroup` (run.sh test): the end-to-end tests stay together on
+    one worker (they share the session's smoke inputs, built once), every other module is one group
+    (its module-scoped fixtures are built once); the unit modules then run beside the end-to-end ones."""
+    for item in items:
+        group = "e2e" if item.get_closest_marker("e2e") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
