@@ -125,7 +125,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("pick", (DATASET,), "--dataset {dataset}", inputs=(paths.DATASET_SUMMARY_CSV,),
           gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
           outputs=(Output(paths.PICKS_JSON, "metric", cache=False),
-                   *(Output(paths.PICK_GIF.replace("{role}", role), report=True, caption=f"pick_{role}")
+                   *(Output(paths.PICK_GIF.replace("{role}", role), cache=False, report=True, caption=f"pick_{role}")
                      for role in ("home", "enterprise"))),
           params=("report", "seeds")),
     Stage("report", (), "",
