@@ -34,7 +34,7 @@ lock() {
 
 case "${1:-}" in
     study) setup; snakemake --cores all ;;
-    test)  setup; ruff check . && snakemake --lint && python -m pytest -q -n 2 --dist loadgroup ;;
+    test)  setup; ruff check . && snakemake --lint && python -m pytest -q -n 2 ;;
     lock)  lock ;;
     *) echo "usage: bash run.sh study|test|lock" >&2; exit 2 ;;
 esac

@@ -78,10 +78,15 @@ def make_variant(variant_defaults):
     return lambda **overrides: deep_merge(variant_defaults, overrides)
 
 
-def pytest_collection_modifyitems(items) -> None:
-    """Groups for `pytest -n 2 --dist loadgroup` (run.sh test): the end-to-end tests stay together on
-    one worker (they share the session's smoke inputs, built once), every other module is one group
-    (its module-scoped fixtures are built once); the unit modules then run beside the end-to-end ones."""
-    for item in items:
-        group = "e2e" if item.get_closest_marker("e2e") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+
+def pytest_xdist_make_scheduler(config, log):
+    """`pytest -n 2` (run.sh test) schedules whole modules, as `--dist loadscope` does, except that
+    every end-to-end test goes to one worker: they share the session's smoke inputs and smoke study,
+    built once per worker. The unit modules then run on the other worker beside them."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class EndToEndTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/e2e" if nodeid.startswith("tests/e2e/") else super()._split_scope(nodeid)
+
+    return EndToEndTogether(config, log)
