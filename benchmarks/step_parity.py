@@ -36,8 +36,8 @@ CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default
 def variant(arch: str, batch: int) -> dict:
     """The tutorial's recipe on `arch`: the study's variant defaults with Adam(1e-4) and default betas."""
     return deep_merge(load_params("params.yaml")["variant_defaults"], {
-        "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0, "batch": batch, "ema_decay": None,
-        "d_steps": 1, "gp_weight": 0.0, "d_spectral_norm": False, "d_dropout": 0.3,
+        "arch": arch, "loss": "non_saturating", "latent_dim": 100, "width": 1.0, "d_width": 1.0, "batch": batch,
+        "ema_decay": None, "d_steps": 1, "gp_weight": 0.0, "d_spectral_norm": False, "d_dropout": 0.3,
         "g_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999},
         "d_opt": {"lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999}})
 

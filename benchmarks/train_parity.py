@@ -47,7 +47,7 @@ def plain_loop(settings: dict, x: np.ndarray, y: np.ndarray, seed: int, steps: i
     keras.utils.set_random_seed(seed)
     arch = get_architecture(settings["arch"])
     g = arch.generator(settings["latent_dim"], settings["width"])
-    d = arch.discriminator(settings["width"], settings["d_spectral_norm"], settings["d_dropout"])
+    d = arch.discriminator(settings["d_width"], settings["d_spectral_norm"], settings["d_dropout"])
     ema = keras.models.clone_model(g) if settings["ema_decay"] else None
     if ema is not None:
         ema.set_weights(g.get_weights())

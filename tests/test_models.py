@@ -55,7 +55,7 @@ def test_unknown_architecture_lists_known_ones():
 def test_every_pair_trains_with_finite_losses_and_moving_weights(arch, loss, make_variant):
     keras.utils.set_random_seed(0)
     wgan = loss == "wasserstein"
-    variant = make_variant(arch=arch, loss=loss, latent_dim=8, width=0.125, batch=8, g_opt={"lr": 1e-3},
+    variant = make_variant(arch=arch, loss=loss, latent_dim=8, width=0.125, d_width=0.125, batch=8, g_opt={"lr": 1e-3},
                            d_opt={"lr": 1e-3}, d_steps=2 if wgan else 1, gp_weight=10.0 if wgan else 0.0,
                            ema_decay=0.9 if arch == "dcgan" else None, d_spectral_norm=loss == "hinge")
     gan = build_gan(variant, seed=0)
@@ -70,3 +70,12 @@ def test_every_pair_trains_with_finite_losses_and_moving_weights(arch, loss, mak
     if variant["ema_decay"]:  # the EMA copy moves, but less than the raw generator
         ema, raw = gan.ema_generator.get_weights()[0], gan.generator.get_weights()[0]
         assert 0 < np.abs(ema - g_before[0]).sum() < np.abs(raw - g_before[0]).sum()
+
+
+def test_build_gan_sizes_g_by_width_and_d_by_d_width(make_variant):
+    variant = make_variant(arch="cdcgan", latent_dim=8, width=0.125, d_width=0.25)
+    gan = build_gan(variant, seed=0)
+    arch = get_architecture("cdcgan")
+    assert gan.generator.count_params() == arch.generator(8, 0.125).count_params()
+    assert gan.discriminator.count_params() == arch.discriminator(0.25, spectral_norm=True).count_params()
+    assert gan.discriminator.count_params() > arch.discriminator(0.125, spectral_norm=True).count_params()

@@ -38,7 +38,7 @@ def build_gan(variant: dict, seed: int) -> GAN:
     """Registry lookup of architecture and loss, Adam optimizers from `g_opt` / `d_opt`, for a
     complete variant (`ganbench.config.variant`: defaults merged in)."""
     arch = get_architecture(variant["arch"])
-    discriminator = arch.discriminator(variant["width"], variant["d_spectral_norm"], variant["d_dropout"])
+    discriminator = arch.discriminator(variant["d_width"], variant["d_spectral_norm"], variant["d_dropout"])
     gan = GAN(arch.generator(variant["latent_dim"], variant["width"]), discriminator,
               variant["latent_dim"], seed, conditional=arch.conditional, num_classes=NUM_CLASSES,
               d_steps=variant["d_steps"], gp_weight=variant["gp_weight"], ema_decay=variant["ema_decay"])

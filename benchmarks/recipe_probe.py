@@ -1,0 +1,72 @@
+"""Probe a recipe change before a study spends hours on it: train one variant of params.yaml, with
+overrides, and score it with every metric (FID, precision, recall, density, coverage) at checkpoints.
+
+    OMP_NUM_THREADS=1 python benchmarks/recipe_probe.py --dataset fashion --variant cdcgan_lsgan \\
+        --seed 0 --set d_width=0.5 --checkpoints 2000 3000 4000 6000
+
+Run it in a clone whose pipeline has built the dataset, its classifier and reference cache
+(`snakemake -c all --until embed_reference`). Prints one JSON line per checkpoint, with the minutes
+since the start (quality, not speed: probes may share the machine). This is how `d_width` was
+chosen (README "The base recipe"). No checkpoints, no frames, nothing written: a probe, not a run.
+"""
+import argparse
+import json
+import time
+
+import yaml
+
+from ganbench import paths
+from ganbench.config import deep_merge, load_params, variant
+from ganbench.data import load_split
+from ganbench.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.reference import cached_reference
+from ganbench.runtime import configure
+from ganbench.sampling import sample
+from ganbench.scoring import score
+from ganbench.train import build_gan, real_batches
+
+
+def override(text: str) -> dict:
+    """'g_opt.lr=1e-4' -> {'g_opt': {'lr': 0.0001}} (the value read as YAML)."""
+    key, _, value = text.partition("=")
+    nested = yaml.safe_load(value)
+    for part in reversed(key.split(".")):
+        nested = {part: nested}
+    return nested
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dataset", default="fashion")
+    p.add_argument("--variant", default="cdcgan_lsgan")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--set", action="append", default=[], type=override, help="KEY=VALUE override of the variant")
+    p.add_argument("--checkpoints", type=int, nargs="+", default=[2000, 3000])
+    args = p.parse_args()
+    params = load_params("params.yaml")
+    settings = variant(params, args.variant, "params.yaml")
+    for change in args.set:
+        settings = deep_merge(settings, change)
+    configure(args.seed)
+    gan = build_gan(settings, args.seed)
+    print(json.dumps({"variant": args.variant, "settings": settings, "g_params": gan.generator.count_params(),
+                      "d_params": gan.discriminator.count_params()}), flush=True)
+    x, y = load_split(paths.data_npz(args.dataset), "train")
+    classifier = load_classifier(paths.classifier_model(args.dataset))
+    embed, eval_params = Embedder(classifier), params["eval"]
+    reference = cached_reference(paths.reference_npz(args.dataset), embed,
+                                 lambda split: load_split(paths.data_npz(args.dataset), split), eval_params,
+                                 weights_sha256(classifier))
+    batches = real_batches(x, y if gan.conditional else None, settings["batch"], args.seed)
+    done, started = 0, time.time()
+    for step in sorted(args.checkpoints):
+        gan.fit(batches, epochs=1, steps_per_epoch=step - done, verbose=0)
+        done = step
+        images, labels = sample(gan.sampler, eval_params["samples"], eval_params["latent_seed"])
+        metrics = score(images, reference, embed, eval_params, labels)
+        print(json.dumps({"step": step, **{k: metrics[k] for k in ("fid", "precision", "recall", "density", "coverage")},
+                          "minutes": round((time.time() - started) / 60, 1)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
