@@ -1,5 +1,5 @@
 # ganbench: a GAN benchmark on MNIST and Fashion-MNIST. The stages are declared once, in
-# src/ganbench/stages.py; rules/stages.smk makes one rule of each, dvc.yaml is generated from the
+# src/ganbench/pipeline/stages.py; rules/stages.smk makes one rule of each, dvc.yaml is generated from the
 # same table (`ganbench dag`). Every stage reads params.yaml, and so does this file.
 from ganbench.config import load_params, refuse_overrides
 

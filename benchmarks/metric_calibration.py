@@ -17,12 +17,12 @@ import numpy as np
 
 from ganbench import paths
 from ganbench.config import load_params
-from ganbench.data import holdout_rows, load_split
-from ganbench.embedding import FEATURE_LAYER, Embedder, load_classifier, weights_sha256
-from ganbench.metrics import knn
-from ganbench.reference import build_reference
+from ganbench.data.splits import holdout_rows, load_split
+from ganbench.evaluation.embedding import FEATURE_LAYER, Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.metrics import knn
+from ganbench.evaluation.reference import build_reference
+from ganbench.evaluation.scoring import read_samples, score
 from ganbench.runtime import configure
-from ganbench.scoring import read_samples, score
 
 COLUMNS = ("fid", "kid_mean", "classifier_score", "classes_covered", "kl_to_uniform")
 KNN = ("precision", "recall", "density", "coverage")

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ganbench.fetch import fetch_dataset
+from ganbench.data.fetch import fetch_dataset
 
 GIB_MB = 1024
 

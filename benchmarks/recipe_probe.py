@@ -17,13 +17,14 @@ import yaml
 
 from ganbench import paths
 from ganbench.config import deep_merge, load_params, variant
-from ganbench.data import load_split
-from ganbench.embedding import Embedder, load_classifier, weights_sha256
-from ganbench.reference import cached_reference
+from ganbench.data.splits import load_split
+from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.reference import cached_reference
+from ganbench.evaluation.scoring import score
 from ganbench.runtime import configure
-from ganbench.sampling import sample
-from ganbench.scoring import score
-from ganbench.train import build_gan, real_batches
+from ganbench.training.batches import real_batches
+from ganbench.training.build import build_gan
+from ganbench.training.sampling import sample
 
 
 def override(text: str) -> dict:

@@ -16,14 +16,14 @@ import time
 import numpy as np
 
 from ganbench import paths
-from ganbench.classifier import build_lenet
 from ganbench.config import load_params
-from ganbench.data import load_split
-from ganbench.embedding import Embedder, load_classifier, weights_sha256
-from ganbench.metrics import classes, fid_cached, kid, knn
-from ganbench.reference import build_reference, cached_reference
+from ganbench.data.splits import load_split
+from ganbench.evaluation.classifier import build_lenet
+from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.metrics import classes, fid_cached, kid, knn
+from ganbench.evaluation.reference import build_reference, cached_reference
+from ganbench.evaluation.scoring import score
 from ganbench.runtime import configure
-from ganbench.scoring import score
 
 TARGET_SECONDS = 5.0
 PER_CLASS_KNN = "  + per-class recall/coverage (2 x)"

@@ -5,7 +5,7 @@
 For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints seconds per step of
   - the tutorial loop: a `tf.function` with two GradientTapes on a constant in-memory batch,
   - ganbench's `GAN.fit` on the same constant batch, and on the real input pipeline
-    (`ganbench.train.real_batches`: shuffled batches of 60,000 images),
+    (`ganbench.training.loop.real_batches`: shuffled batches of 60,000 images),
 the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
 GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
 (best of 1024-4096 square matmuls) measured in every turn of the same run (target >= 80 %). Each figure
@@ -22,10 +22,11 @@ import numpy as np
 import tensorflow as tf
 
 from ganbench.config import deep_merge, load_params
-from ganbench.models import get_architecture
-from ganbench.profile import graph_flops
 from ganbench.runtime import configure
-from ganbench.train import build_gan, real_batches
+from ganbench.training.batches import real_batches
+from ganbench.training.build import build_gan
+from ganbench.training.models import get_architecture
+from ganbench.training.profile import graph_flops
 
 CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
     "dcgan (tutorial), batch 256": {"arch": "dcgan", "batch": 256},

@@ -5,7 +5,7 @@ the study's recipes, measured in one run on one machine.
 
 `--study` is a clone that trained profiles/time_to_threshold.yaml (benchmarks/README.md). For each
 recipe (seed 0) and each threshold of the profile's `report.thresholds` the training seconds and
-steps until the FID during training first reaches it (ganbench.thresholds), then the speed-up of the
+steps until the FID during training first reaches it (ganbench.reporting.thresholds), then the speed-up of the
 fastest recipe over the `tutorial` recipe at the highest threshold (lowest FID) the tutorial reaches.
 Writes the table, each recipe's curve and a figure to --out.
 """
@@ -21,7 +21,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 import yaml  # noqa: E402
 
-from ganbench.thresholds import first_reach, speedup  # noqa: E402
+from ganbench.reporting.thresholds import first_reach, speedup  # noqa: E402
 
 TUTORIAL = "tutorial"
 

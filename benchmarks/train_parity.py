@@ -4,7 +4,7 @@
         --seeds 0 1 2 --steps 3000 --eval-every 250 [--out benchmarks/results/train_parity]
 
 For each recipe (a variant of params.yaml) and seed, the same models are trained twice on the same
-real input pipeline (`ganbench.train.real_batches`):
+real input pipeline (`ganbench.training.loop.real_batches`):
   - loop: the TF DCGAN tutorial's training loop, written out independently: a `tf.function` step
     with two GradientTapes, the recipe's loss, Adam optimisers and EMA of G, over the batches;
   - fit: ganbench's trainer (`train_gan`: `GAN.fit` with its callbacks, checkpoints and frames).
@@ -32,14 +32,15 @@ import tensorflow as tf  # noqa: E402
 
 from ganbench import paths  # noqa: E402
 from ganbench.config import load_params, run_budget, variant  # noqa: E402
-from ganbench.data import load_split  # noqa: E402
-from ganbench.embedding import Embedder, load_classifier  # noqa: E402
-from ganbench.losses import get_loss  # noqa: E402
-from ganbench.metrics.fid import frechet_distance, gaussian_stats  # noqa: E402
-from ganbench.models import get_architecture  # noqa: E402
+from ganbench.data.splits import load_split  # noqa: E402
+from ganbench.evaluation.embedding import Embedder, load_classifier  # noqa: E402
+from ganbench.evaluation.metrics.fid import frechet_distance, gaussian_stats  # noqa: E402
 from ganbench.runtime import configure  # noqa: E402
-from ganbench.sampling import balanced_labels, fixed_latents  # noqa: E402
-from ganbench.train import real_batches, train_gan  # noqa: E402
+from ganbench.training.batches import real_batches  # noqa: E402
+from ganbench.training.loop import train_gan  # noqa: E402
+from ganbench.training.losses import get_loss  # noqa: E402
+from ganbench.training.models import get_architecture  # noqa: E402
+from ganbench.training.sampling import balanced_labels, fixed_latents  # noqa: E402
 
 
 def plain_loop(settings: dict, x: np.ndarray, y: np.ndarray, seed: int, steps: int, eval_every: int, fid_of) -> list:

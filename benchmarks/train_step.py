@@ -6,8 +6,8 @@ Prints one row per variant and the projected training time of the study's budget
 """
 from ganbench import cli
 from ganbench.config import load_params, run_budget, variant
-from ganbench.profile import train_step_seconds
 from ganbench.runtime import configure
+from ganbench.training.profile import train_step_seconds
 
 
 def run() -> None:

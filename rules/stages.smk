@@ -1,4 +1,4 @@
-# One rule per stage of the table in src/ganbench/stages.py, the table dvc.yaml is generated from:
+# One rule per stage of the table in src/ganbench/pipeline/stages.py, the table dvc.yaml is generated from:
 # the same command, inputs (code included), outputs and params in both front ends. Every directive
 # below is evaluated as the rule is defined, except `shell:`, which runs with the job: it must not
 # use `stage` (by then the loop variable holds the last stage), so the command comes as a param.

@@ -1,7 +1,7 @@
 """Fetch, verify and normalize one dataset into data/<dataset>/ (data.npz + card.json)."""
 from ganbench import cli, paths
 from ganbench.config import load_params
-from ganbench.fetch import fetch_dataset
+from ganbench.data.fetch import fetch_dataset
 from ganbench.runtime import setup_logging
 
 

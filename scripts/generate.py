@@ -2,11 +2,11 @@
 samples.npz and a 10x10 grid.png."""
 from ganbench import cli, paths
 from ganbench.config import load_params
-from ganbench.grids import save_grid
 from ganbench.io import save_npz
 from ganbench.model_files import load_model
 from ganbench.runtime import configure
-from ganbench.sampling import sample
+from ganbench.training.grids import save_grid
+from ganbench.training.sampling import sample
 
 
 def run() -> None:

@@ -7,18 +7,19 @@ import pandas as pd
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.io import atomic_path, write_json
-from ganbench.picks import ROLES, as_record, picks
+from ganbench.reporting import outputs
+from ganbench.reporting.picks import ROLES, as_record, picks
 
 
 def run() -> None:
     args = cli.parser(__doc__).parse_args()
     params = load_params(args.params)
     settings, shown_seed = params["report"], params["seeds"][0]
-    runs = pd.read_csv(paths.dataset_summary(args.dataset, "csv"))
+    runs = pd.read_csv(outputs.dataset_summary(args.dataset, "csv"))
     chosen = picks(runs, settings)
-    write_json(paths.picks_json(args.dataset), {role: as_record(chosen[role], runs, settings["quality"]) for role in ROLES})
+    write_json(outputs.picks_json(args.dataset), {role: as_record(chosen[role], runs, settings["quality"]) for role in ROLES})
     for role in ROLES:
-        with atomic_path(paths.pick_gif(args.dataset, role)) as tmp:
+        with atomic_path(outputs.pick_gif(args.dataset, role)) as tmp:
             if chosen[role].variant is None:  # nothing to show: an empty file keeps the declared output
                 tmp.write_bytes(b"")
             else:

@@ -1,15 +1,13 @@
 """Draw one dataset's figures into results/plots/<dataset>/ from results/summary/<dataset>.csv and the
-runs' train logs, frames and samples: one PNG per name in ganbench.paths.PLOT_NAMES."""
-from ganbench import cli, paths
+runs' train logs, frames and samples: one PNG per entry of ganbench.reporting.figures.FIGURES."""
+from ganbench import cli
 from ganbench.config import load_params
-from ganbench.figures import figures
+from ganbench.reporting.figures import draw_all
 
 
 def run() -> None:
     args = cli.parser(__doc__).parse_args()
-    draw = figures(load_params(args.params), args.dataset)
-    for name in paths.PLOT_NAMES:
-        draw[name](paths.plot(args.dataset, name))
+    draw_all(load_params(args.params), args.dataset)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from ganbench import cli, paths
 from ganbench.config import load_params, variant
 from ganbench.io import read_json, write_json
 from ganbench.model_files import load_model
-from ganbench.profile import generator_flops_per_image, generator_latency_ms, generator_throughput, train_step_flops
 from ganbench.runtime import configure, peak_rss_mb
+from ganbench.training.profile import generator_flops_per_image, generator_latency_ms, generator_throughput, train_step_flops
 
 
 def machine() -> dict:

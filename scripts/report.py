@@ -3,23 +3,24 @@ results/report.md: per dataset the home AI and enterprise AI picks (results/pick
 the time-to-threshold table, every variant's scores and the loss ranking."""
 import pandas as pd
 
-from ganbench import cli, paths
+from ganbench import cli
 from ganbench.config import load_params
 from ganbench.io import atomic_path, read_json, write_json
-from ganbench.picks import ROLES, from_record
-from ganbench.report import render
+from ganbench.reporting import outputs
+from ganbench.reporting.picks import ROLES, from_record
+from ganbench.reporting.report import render
 
 
 def run() -> None:
     args = cli.parser(__doc__, dataset=False).parse_args()
     params = load_params(args.params)
-    runs = pd.concat([pd.read_csv(paths.dataset_summary(d, "csv")) for d in params["datasets"]], ignore_index=True)
-    summary = {d: read_json(paths.dataset_summary(d, "json"))[d] for d in params["datasets"]}
-    chosen = {d: {role: from_record(read_json(paths.picks_json(d))[role]) for role in ROLES} for d in params["datasets"]}
-    with atomic_path(paths.SUMMARY_CSV) as tmp:
+    runs = pd.concat([pd.read_csv(outputs.dataset_summary(d, "csv")) for d in params["datasets"]], ignore_index=True)
+    summary = {d: read_json(outputs.dataset_summary(d, "json"))[d] for d in params["datasets"]}
+    chosen = {d: {role: from_record(read_json(outputs.picks_json(d))[role]) for role in ROLES} for d in params["datasets"]}
+    with atomic_path(outputs.SUMMARY_CSV) as tmp:
         runs.to_csv(tmp, index=False, float_format="%.6g")
-    write_json(paths.SUMMARY_JSON, summary)
-    with atomic_path(paths.REPORT_MD) as tmp:
+    write_json(outputs.SUMMARY_JSON, summary)
+    with atomic_path(outputs.REPORT_MD) as tmp:
         tmp.write_text(render(summary, runs, chosen, params) + "\n")
 
 

@@ -6,7 +6,7 @@ writes metrics.json and, for people, the same as a Markdown table beside it (met
 X.npz holds `x` (float32 in [-1,1], (N,28,28,1), or uint8 (N,28,28)) and optionally labels `y`.
 """
 from ganbench import cli
-from ganbench.score_command import score_file
+from ganbench.evaluation.score_file import score_file
 
 
 def run() -> None:

@@ -2,13 +2,13 @@
 its quality-vs-time log, its status, and the fixed latents' picture at each evaluation (frames/, progress.gif)."""
 from ganbench import cli, paths
 from ganbench.config import load_params, run_budget, variant
-from ganbench.data import load_split
-from ganbench.embedding import load_classifier
-from ganbench.grids import save_gif
+from ganbench.data.splits import load_split
+from ganbench.evaluation.embedding import load_classifier
 from ganbench.io import atomic_path, replace_dir, write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure, machine_load, peak_rss_mb
-from ganbench.train import train_gan
+from ganbench.training.grids import save_gif
+from ganbench.training.loop import train_gan
 
 
 def run() -> None:

@@ -2,10 +2,10 @@
 import time
 
 from ganbench import cli, paths
-from ganbench.classifier import evaluate, train_classifier
 from ganbench.config import load_params
-from ganbench.data import load_split
-from ganbench.embedding import weights_sha256
+from ganbench.data.splits import load_split
+from ganbench.evaluation.classifier import evaluate, train_classifier
+from ganbench.evaluation.embedding import weights_sha256
 from ganbench.io import write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure

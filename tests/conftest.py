@@ -41,7 +41,7 @@ def copy_repo(dest: Path, *, only: tuple[str, ...] = (), profile: str | None = N
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, dest / name)
     if profile:
-        from ganbench.profiles import use_profile
+        from ganbench.pipeline.profiles import use_profile
 
         use_profile(profile, dest / "params.yaml", dest / "profiles")
     if edit:

@@ -10,11 +10,11 @@ import yaml
 
 from ganbench import cli
 from ganbench.config import ConfigError
-from ganbench.data import DataError
+from ganbench.data.splits import DataError
 from ganbench.errors import UnknownName
+from ganbench.evaluation.scoring import SampleError
 from ganbench.model_files import ModelFileError
-from ganbench.profiles import materialise
-from ganbench.scoring import SampleError
+from ganbench.pipeline.profiles import materialise
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from ganbench.config import ConfigError, deep_merge, load_params, refuse_overrides, run_budget, variant
-from ganbench.profiles import materialise
+from ganbench.pipeline.profiles import materialise
 
 REPO = Path(__file__).resolve().parents[1]
 PROFILES = sorted(p.stem for p in (REPO / "profiles").glob("*.yaml"))
@@ -140,9 +140,9 @@ def schema() -> dict:
 
 def test_schema_names_equal_the_registries():
     """The schema's enums are what users see in the error; they must be exactly the known names."""
-    from ganbench.data import DATASETS
-    from ganbench.losses import LOSSES
-    from ganbench.models import ARCHITECTURES
+    from ganbench.data.splits import DATASETS
+    from ganbench.training.losses import LOSSES
+    from ganbench.training.models import ARCHITECTURES
 
     defs = schema()["$defs"]
     assert defs["arch"]["enum"] == sorted(ARCHITECTURES)

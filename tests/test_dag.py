@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from dag_views import differences, dvc_jobs, snakemake_jobs
 
-from ganbench import paths
-from ganbench.codedeps import EXEMPT, code_deps, module_file
-from ganbench.dvc_yaml import render
-from ganbench.stages import STAGES
+from ganbench.pipeline.captions import stale as stale_captions
+from ganbench.pipeline.codedeps import EXEMPT, code_deps, module_file
+from ganbench.pipeline.dvc_yaml import render
+from ganbench.pipeline.stages import STAGES
+from ganbench.reporting.figures import FIGURES
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = ("Snakefile", "rules/", "dvc.yaml", "params.yaml", "schemas/", "scripts/", "src/", "profiles/", "report/",
@@ -96,28 +97,32 @@ def test_every_module_a_stage_imports_is_a_declared_dependency(script, imported)
 
 def test_code_deps_follow_imports_inside_functions_and_count_registries_whole(tmp_path):
     pkg = tmp_path / "src/ganbench"
-    (pkg / "models").mkdir(parents=True)
-    for name in ("__init__", "a", "b", "cli", "models/__init__", "models/x", "models/y"):
+    (pkg / "training/models").mkdir(parents=True)
+    for name in ("__init__", "a", "b", "cli", "training/__init__", "training/models/__init__", "training/models/x",
+                 "training/models/y"):
         (pkg / f"{name}.py").write_text("")
     (pkg / "a.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ganbench import cli\n"
                               "def f():\n    from ganbench.b import g\n")
-    (pkg / "b.py").write_text("from ganbench.models import x\nfrom ganbench import cli\n")
+    (pkg / "b.py").write_text("from ganbench.training.models import x\nfrom ganbench import cli\n")
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts/s.py").write_text("from ganbench import a\n")
     assert code_deps("scripts/s.py", tmp_path) == [
-        "scripts/s.py", *(f"src/ganbench/{n}.py" for n in ("__init__", "a", "b", "models/__init__", "models/x",
-                                                          "models/y"))]
+        "scripts/s.py", *(f"src/ganbench/{n}.py" for n in ("__init__", "a", "b", "training/__init__",
+                                                          "training/models/__init__", "training/models/x",
+                                                          "training/models/y"))]
 
 
 def test_training_does_not_depend_on_the_knn_metrics():
     """Module boundaries decide rerun granularity: editing the k-NN metrics must not retrain generators."""
     train = code_deps("scripts/train.py", REPO)
-    assert "src/ganbench/metrics/fid.py" in train and "src/ganbench/metrics/knn.py" not in train
-    assert "src/ganbench/fetch.py" not in train and "src/ganbench/classifier.py" not in train
+    assert "src/ganbench/evaluation/metrics/fid.py" in train and "src/ganbench/evaluation/metrics/knn.py" not in train
+    assert "src/ganbench/data/fetch.py" not in train and "src/ganbench/evaluation/classifier.py" not in train
 
 
 def test_every_figure_in_the_snakemake_report_has_its_caption_file():
-    """Snakemake resolves captions when `--report` runs; a missing one fails the whole report."""
+    """Snakemake resolves captions when `--report` runs; a missing one fails the whole report. The
+    figures' captions are generated from the figure registry (`ganbench dag`) and must be current."""
     captions = {out.caption for stage in STAGES for out in stage.outputs if out.caption}
-    assert captions >= set(paths.PLOT_NAMES)
+    assert captions >= {f"figures/{fig.name}" for fig in FIGURES}
     assert [c for c in sorted(captions) if not (REPO / "report" / f"{c}.rst").is_file()] == []
+    assert stale_captions(REPO) == [], "report/figures/ is stale: run `ganbench dag`"

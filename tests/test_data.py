@@ -1,4 +1,4 @@
-"""Unit tests for ganbench.data: synthetic files only, no network, no real download."""
+"""Unit tests for ganbench.data.splits: synthetic files only, no network, no real download."""
 from __future__ import annotations
 
 import gzip
@@ -8,8 +8,9 @@ import pickle
 import numpy as np
 import pytest
 
-from ganbench import data, fetch
-from ganbench.data import DataError
+from ganbench.data import fetch
+from ganbench.data import splits as data
+from ganbench.data.splits import DataError
 
 
 def idx_bytes(a: np.ndarray) -> bytes:

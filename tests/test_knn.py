@@ -7,7 +7,7 @@ import numpy as np
 import prdc as prdc_package
 import pytest
 
-from ganbench.metrics import exact, knn
+from ganbench.evaluation.metrics import exact, knn
 
 ZEROS = {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
 

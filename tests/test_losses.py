@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from ganbench.errors import UnknownName
-from ganbench.losses import LOSSES, get_loss, gradient_penalty
+from ganbench.training.losses import LOSSES, get_loss, gradient_penalty
 
 REAL = tf.constant([[2.0], [-1.0]])
 FAKE = tf.constant([[0.5], [-3.0]])

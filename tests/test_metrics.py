@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy import linalg
 
-from ganbench.metrics import classes, fid, fid_cached, kid
+from ganbench.evaluation.metrics import classes, fid, fid_cached, kid
 
 
 def one_hot(labels, c=10):

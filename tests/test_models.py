@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from ganbench.errors import UnknownName
-from ganbench.losses import LOSSES
-from ganbench.models import ARCHITECTURES, get_architecture
-from ganbench.train import build_gan, real_batches
+from ganbench.training.batches import real_batches
+from ganbench.training.build import build_gan
+from ganbench.training.losses import LOSSES
+from ganbench.training.models import ARCHITECTURES, get_architecture
 
 
 def inputs(arch, n, latent_dim=8):

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganbench import thresholds
-from ganbench.picks import pick, picks, welch
+from ganbench.reporting import thresholds
+from ganbench.reporting.picks import pick, picks, welch
 
 HOME = {"max_generator_params": 1_000_000, "max_latency_ms": 5.0}
 SETTINGS = {"quality": "fid", "alpha": 0.05, "home": HOME}

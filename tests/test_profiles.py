@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from ganbench.config import ConfigError, load_params
-from ganbench.profiles import materialise, use_profile
+from ganbench.pipeline.profiles import materialise, use_profile
 
 REPO = Path(__file__).resolve().parents[1]
 

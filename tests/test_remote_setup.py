@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ganbench.config import ConfigError
-from ganbench.remote import DEFAULT_URL, check_url, configure
+from ganbench.pipeline.remote import DEFAULT_URL, check_url, configure
 
 REPO = Path(__file__).resolve().parents[1]
 

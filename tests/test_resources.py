@@ -1,4 +1,4 @@
-"""Per-rule threads and cluster resources come from params.yaml `resources:` (ganbench.snakemake_glue)."""
+"""Per-rule threads and cluster resources come from params.yaml `resources:` (ganbench.pipeline.snakemake_glue)."""
 import re
 import sys
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ganbench.stages import STAGES
+from ganbench.pipeline.stages import STAGES
 
 REPO = Path(__file__).resolve().parents[1]
 

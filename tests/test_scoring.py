@@ -9,14 +9,14 @@ import keras
 import numpy as np
 import pytest
 
-from ganbench.classifier import build_lenet
-from ganbench.data import DataError, holdout_rows
-from ganbench.embedding import Embedder, weights_sha256
-from ganbench.profiles import materialise
-from ganbench.protocol import ProtocolMismatch, check_comparable
-from ganbench.reference import build_reference, cached_reference, load_reference, save_reference
-from ganbench.score_table import render_markdown
-from ganbench.scoring import as_model_input, read_samples, score
+from ganbench.data.splits import DataError, holdout_rows
+from ganbench.evaluation.classifier import build_lenet
+from ganbench.evaluation.embedding import Embedder, weights_sha256
+from ganbench.evaluation.protocol import ProtocolMismatch, check_comparable
+from ganbench.evaluation.reference import build_reference, cached_reference, load_reference, save_reference
+from ganbench.evaluation.score_table import render_markdown
+from ganbench.evaluation.scoring import as_model_input, read_samples, score
+from ganbench.pipeline.profiles import materialise
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = {"samples": 40, "reference": "test", "latent_seed": 1, "kid_subsets": 2, "kid_subset_size": 20, "knn_k": 3,
@@ -177,7 +177,7 @@ def test_per_class_blocks_score_each_class_against_its_reference_images(embed, r
 
 
 def test_cached_kid_terms_are_used_only_for_their_settings_and_change_nothing(embed, reference, x_ref):
-    from ganbench.metrics import kid
+    from ganbench.evaluation.metrics import kid
     assert reference.kid_terms_for(40, EVAL) is not None
     assert reference.kid_terms_for(30, EVAL) is not None  # still subsets of 20 rows: the same terms
     assert reference.kid_terms_for(10, EVAL) is None and reference.kid_terms_for(40, {**EVAL, "latent_seed": 2}) is None

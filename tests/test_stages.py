@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from ganbench.classifier import build_lenet
-from ganbench.profiles import materialise
+from ganbench.evaluation.classifier import build_lenet
+from ganbench.pipeline.profiles import materialise
 
 REPO = Path(__file__).resolve().parents[1]
 RUN = Path("results/mnist/tiny/seed0")

@@ -5,20 +5,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ganbench import paths, plots
-from ganbench.figures import figures
-from ganbench.grids import save_frame
-from ganbench.picks import picks
-from ganbench.protocol import ProtocolMismatch
-from ganbench.report import render
-from ganbench.summary import aggregate, collect
+from ganbench import paths
+from ganbench.evaluation.protocol import ProtocolMismatch
+from ganbench.reporting import outputs, plots
+from ganbench.reporting.figures import FIGURES, StudyView
+from ganbench.reporting.picks import picks
+from ganbench.reporting.report import render
+from ganbench.reporting.summary import aggregate, collect
+from ganbench.training.grids import save_frame
 
 PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
 PARAMS = {"datasets": ["mnist"], "seeds": [0, 1], "variants": {"big": {}, "small": {}, "broken": {}},
           "budget": {"steps": 20}, "eval": {"samples": 20},
           "report": {"quality": "fid", "alpha": 0.05, "home": {"max_generator_params": 1_000_000, "max_latency_ms": 5.0},
                      "thresholds": {"mnist": [30, 15]}, "loss_comparison": {"big": "hinge", "small": "minimax"}}}
-FIGURES = {  # variant -> (fid by seed, generator params, latency ms)
+RUN_VALUES = {  # variant -> (fid by seed, generator params, latency ms)
     "real": ([1.0, 1.2], None, None), "big": ([10.0, 12.0], 3_000_000, 9.0), "small": ([20.0, 24.0], 200_000, 1.0),
     "broken": ([None, None], 200_000, 1.0)}
 
@@ -58,7 +59,7 @@ def per_class(fid, labelled):
 
 @pytest.fixture
 def study(tmp_path, monkeypatch):
-    for variant, (fids, g_params, latency) in FIGURES.items():
+    for variant, (fids, g_params, latency) in RUN_VALUES.items():
         for seed, fid in zip(PARAMS["seeds"], fids):
             write_run(tmp_path, variant, seed, fid, g_params, latency, diverged=fid is None)
     monkeypatch.chdir(tmp_path)
@@ -128,17 +129,16 @@ def test_pareto_front_keeps_only_undominated_points():
 
 def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
     """Same results -> the same PNG bytes, so DVC sees a rerun plot stage as unchanged."""
-    path = study / paths.dataset_summary("mnist", "csv")
+    path = study / outputs.dataset_summary("mnist", "csv")
     path.parent.mkdir(parents=True)
     collect(PARAMS, "mnist").to_csv(path, index=False)
-    draw = figures(PARAMS, "mnist")
-    assert list(draw) == list(paths.PLOT_NAMES)
+    view = StudyView(PARAMS, "mnist")
     drawn = {}
     for attempt in ("first", "second"):
-        for name, plot in draw.items():
-            plot(study / attempt / f"{name}.png")
+        for fig in FIGURES:
+            fig.draw(view, study / attempt / f"{fig.name}.png")
         drawn[attempt] = {p.name: p.read_bytes() for p in sorted((study / attempt).glob("*.png"))}
-    assert sorted(drawn["first"]) == sorted(f"{n}.png" for n in paths.PLOT_NAMES)
+    assert sorted(drawn["first"]) == sorted(f"{fig.name}.png" for fig in FIGURES)
     for name, png in drawn["first"].items():
         assert png[:4] == b"\x89PNG", name
         assert png == drawn["second"][name], f"{name} differs between two draws of the same results"

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import yaml
 
-from ganbench.classifier import build_lenet
 from ganbench.config import deep_merge
-from ganbench.train import train_gan
+from ganbench.evaluation.classifier import build_lenet
+from ganbench.training.loop import train_gan
 
 REPO = Path(__file__).resolve().parents[1]
 VARIANT = deep_merge(yaml.safe_load((REPO / "profiles/default.yaml").read_text())["variant_defaults"],

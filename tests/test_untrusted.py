@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganbench import data, fetch
-from ganbench.data import DataError
+from ganbench.data import fetch
+from ganbench.data import splits as data
+from ganbench.data.splits import DataError
 
 
 class RunsCommand:
@@ -72,8 +73,8 @@ def write_object_npz(path: Path, marker: Path, *keys: str) -> None:
 
 
 def test_npz_object_arrays_are_never_unpickled(tmp_path, marker, capsys):
-    from ganbench.reference import load_reference
-    from ganbench.scoring import read_samples
+    from ganbench.evaluation.reference import load_reference
+    from ganbench.evaluation.scoring import read_samples
 
     path = tmp_path / "evil.npz"
     write_object_npz(path, marker, "x", "y", "x_test", "y_test", "features", "probs", "sq_radii", "meta")

@@ -18,7 +18,7 @@ EXIT_FAILURE, EXIT_CONFIG = 1, 2  # exit statuses: expected failure; bad params 
 
 def add_stage_flags(p: argparse.ArgumentParser, *, dataset: bool = True, run: bool = False) -> argparse.ArgumentParser:
     """The flags stages share: --params, and --dataset / --variant / --seed."""
-    from ganbench.data import DATASETS  # here, not at the top: cli is exempt from code deps (ganbench.codedeps)
+    from ganbench.data.splits import DATASETS  # here, not at the top: cli is exempt from code deps (ganbench.pipeline.codedeps)
 
     p.add_argument("--params", default=DEFAULT_PARAMS, help="params file (default: %(default)s)")
     if dataset:

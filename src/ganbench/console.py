@@ -5,7 +5,7 @@
     ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
     ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
     ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
-    ganbench dag [--check]              # regenerate dvc.yaml from the stage table (or check it is current)
+    ganbench dag [--check]              # regenerate dvc.yaml and the report captions (or check they are current)
 """
 from __future__ import annotations
 
@@ -18,20 +18,20 @@ from ganbench import cli
 
 
 def _score(args: argparse.Namespace) -> None:
-    from ganbench.score_command import score_file
+    from ganbench.evaluation.score_file import score_file
 
     score_file(args.dataset, args.samples, args.out, args.params, args.allow_nonfinite)
 
 
 def _profile(args: argparse.Namespace) -> None:
-    from ganbench.profiles import use_profile
+    from ganbench.pipeline.profiles import use_profile
 
     use_profile(args.name, args.params)
     print(f"{args.params} <- profiles/{args.name}.yaml")
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from ganbench.frontends import commit_to_dvc, touch_snakemake
+    from ganbench.pipeline.frontends import commit_to_dvc, touch_snakemake
 
     if args.source == "snakemake":
         commit_to_dvc()
@@ -41,7 +41,7 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _plots_diff(args: argparse.Namespace) -> None:
     from ganbench.errors import GanbenchError
-    from ganbench.plots_diff import overlay_specs, render
+    from ganbench.reporting.plots_diff import overlay_specs, render
 
     specs = overlay_specs(args.revisions, args.targets)
     if not specs:
@@ -51,25 +51,28 @@ def _plots_diff(args: argparse.Namespace) -> None:
 
 
 def _remote(args: argparse.Namespace) -> None:
-    from ganbench.remote import configure
+    from ganbench.pipeline.remote import configure
 
     configure(args.url, args.name, local=args.local)
 
 
 def _dag(args: argparse.Namespace) -> int:
-    from ganbench.dvc_yaml import DVC_YAML, render, write
+    from ganbench.pipeline import captions, dvc_yaml
 
     if not args.check:
-        print(write())
+        print(dvc_yaml.write())
+        print(*captions.write(), sep="\n")
         return 0
-    if DVC_YAML.read_text() == render():
-        return 0
-    print(f"{DVC_YAML} is not what src/ganbench/stages.py generates: run `ganbench dag`", file=sys.stderr)
-    return 1
+    problems = [] if dvc_yaml.DVC_YAML.read_text() == dvc_yaml.render() else [str(dvc_yaml.DVC_YAML)]
+    problems += [str(p) for p in captions.stale()]
+    if problems:
+        print(f"{', '.join(problems)}: not what the stage table and the figure registry generate: run `ganbench dag`",
+              file=sys.stderr)
+    return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ganbench.remote import DEFAULT_NAME, DEFAULT_URL
+    from ganbench.pipeline.remote import DEFAULT_NAME, DEFAULT_URL
 
     p = argparse.ArgumentParser(prog="ganbench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)

@@ -16,8 +16,8 @@ import time
 import pytest
 from workspace import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
 
-from ganbench.codedeps import code_deps
-from ganbench.stages import STAGES
+from ganbench.pipeline.codedeps import code_deps
+from ganbench.pipeline.stages import STAGES
 
 pytestmark = pytest.mark.e2e
 LR = "variants.dcgan_ns.g_opt.lr"
@@ -81,9 +81,9 @@ def test_a_forced_rerun_of_the_classifier_leaves_everything_downstream_current(s
 
 def test_editing_a_module_stales_exactly_the_stages_that_import_it(study):
     """Code deps are the import closure: an edit of the k-NN metrics stales scoring, not training."""
-    module = study / "src/ganbench/metrics/knn.py"
+    module = study / "src/ganbench/evaluation/metrics/knn.py"
     text, stat = module.read_text(), module.stat()
-    importers = {stage.name for stage in STAGES if "src/ganbench/metrics/knn.py" in code_deps(stage.script, study)}
+    importers = {stage.name for stage in STAGES if "src/ganbench/evaluation/metrics/knn.py" in code_deps(stage.script, study)}
     assert {"score", "score_real", "embed_reference"} <= importers and "train" not in importers
     module.write_text(text + "\n# an edit\n")
     try:

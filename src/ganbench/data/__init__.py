@@ -1,0 +1,6 @@
+"""The datasets: fetching MNIST / Fashion-MNIST from the first source that answers, verifying them by
+content hash, and loading a verified split as the models see it.
+
+Layer 1, above the foundation (`errors`, `io`, `config`, `paths`, ...): imports nothing else of ganbench.
+`splits` is what every stage that reads images uses; `fetch` and `sources/` only the fetch stage.
+"""

@@ -1,0 +1,85 @@
+"""The datasets as the models see them: names, known content hashes, and loading a verified split.
+
+`data/<dataset>/data.npz` holds the raw uint8 arrays written by the fetch stage (`ganbench.data.fetch`);
+every stage that reads a split re-hashes it against `card.json`, so a file rewritten after fetching
+is refused instead of silently trained on.
+"""
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ganbench.errors import GanbenchError, one_line
+from ganbench.io import sha256_array
+
+DATASETS = ("mnist", "fashion")
+NUM_CLASSES = 10  # both datasets: labels 0..9
+SPLITS = {"train": 60000, "test": 10000}
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+HASHES = {  # sha256 of the C-order uint8 bytes (images N*28*28, labels N)
+    "mnist": {
+        "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
+        "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
+        "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
+        "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
+    },
+    "fashion": {
+        "x_train": "2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012",
+        "y_train": "657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7",
+        "x_test": "c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a",
+        "y_test": "3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9",
+    },
+}
+NORMALIZATION = "models see x/127.5-1 float32 (N,28,28,1)"
+
+
+class DataError(GanbenchError):
+    """A data file is missing, unreadable, or does not match the expected content (one-line msg)."""
+
+
+# ---------------------------------------------------------------------------------------- loading
+def to_model_range(x: np.ndarray) -> np.ndarray:
+    """uint8 (N,28,28) -> float32 (N,28,28,1) in [-1,1] (x/127.5 - 1), the models' input range."""
+    return (np.asarray(x, np.float32) / np.float32(127.5) - np.float32(1.0))[..., None]
+
+
+def load_split(path: str | os.PathLike, split: str, limit: int | None = None):
+    """data.npz -> (x float32 (N,28,28,1) in [-1,1], y int64 (N,)); first `limit` rows if given."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in (f"x_{split}", f"y_{split}") if k not in npz.files]
+            if missing:
+                raise DataError(f"{path}: missing key {missing[0]}")
+            x, y = npz[f"x_{split}"], npz[f"y_{split}"]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        raise DataError(f"{path}: unreadable ({one_line(e)})") from None
+    _check_against_card(Path(path), {f"x_{split}": x, f"y_{split}": y})
+    return to_model_range(x[:limit]), y[:limit].astype(np.int64)
+
+
+def _check_against_card(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """If `card.json` sits next to `path` (the fetch stage writes both), the arrays must hash to it:
+    a data.npz rewritten or replaced after fetching is refused instead of silently trained on."""
+    card_path = path.parent / "card.json"
+    if not card_path.is_file():
+        return
+    try:
+        expected = json.loads(card_path.read_text())["sha256"]
+    except (ValueError, KeyError, TypeError) as e:
+        raise DataError(f"{card_path}: unreadable dataset card ({one_line(e)})") from None
+    for key, array in arrays.items():
+        if key in expected and sha256_array(array) != expected[key]:
+            raise DataError(f"{path}: {key} does not match the sha256 in {card_path}; "
+                            f"fetch it again (snakemake -R fetch_data, or dvc repro -f fetch_data@<dataset>)")
+
+
+def holdout_rows(total: int, n: int, seed: int) -> np.ndarray:
+    """Sorted indices of n of `total` rows drawn without replacement with `default_rng(seed)`: the
+    real-data row of seed k is a different slice for every k, so its spread shows the noise floor."""
+    if n > total:
+        raise DataError(f"real holdout: {n} samples requested from a split of {total}")
+    return np.sort(np.random.default_rng(seed).choice(total, n, replace=False))

@@ -1,0 +1,149 @@
+"""The pipeline's stages, declared once. Both front ends come from this table:
+
+- `dvc.yaml` is generated from it (`ganbench dag`, `ganbench.pipeline.dvc_yaml`) and committed; a test
+  regenerates it and fails on any difference;
+- the Snakemake rules (`rules/stages.smk`) are created from it in a loop when the Snakefile loads.
+
+A stage is one command, `python scripts/<name>.py <args>`, run once per cell of its matrix
+(datasets x variants x seeds, or a subset). Its dependencies are the files it reads (`inputs`,
+path templates from `ganbench.paths`), its code (the script and its import closure,
+`ganbench.pipeline.codedeps`), and the params keys it reads (`params`, dotted; `{variant}` is the cell's
+variant), which is what makes editing one variant rerun only that variant's cells. `gathers` are
+inputs over every variant and seed (or dataset) of the study: Snakemake lists the files, DVC depends
+on their directory (its matrix cannot list a params-dependent set of files).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ganbench import paths
+from ganbench.reporting import outputs
+from ganbench.reporting.figures import FIGURES
+
+DATASET, VARIANT, SEED = "dataset", "variant", "seed"
+RUN = paths.RUN
+
+
+@dataclass(frozen=True)
+class Output:
+    """A declared output. `kind`: "out" (DVC-cached), "metric" or "plot" (DVC metrics / plots);
+    `cache=False` keeps a small file in git; `plot` holds DVC plot properties (x, y);
+    `report`: the file goes into `snakemake --report`, with report/<caption>.rst as its caption;
+    `directory`: the output is a directory (Snakemake's `directory()`)."""
+
+    path: str
+    kind: str = "out"
+    cache: bool = True
+    plot: dict | None = None
+    report: bool = False
+    caption: str | None = None
+    directory: bool = False
+
+
+@dataclass(frozen=True)
+class Gather:
+    """Input `path` expanded over `over` (wildcards) for every value in the study; `rows` says which
+    variants: "trained" (the grid), "all" (the grid and the real-data row)."""
+
+    path: str
+    over: tuple[str, ...]
+    rows: str = "trained"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """`runs` names the script when it is not the stage's own (score_real runs scripts/score.py)."""
+
+    name: str
+    matrix: tuple[str, ...]
+    args: str
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    params: tuple[str, ...] = ()
+    gathers: tuple[Gather, ...] = ()
+    runs: str | None = None
+
+    @property
+    def script(self) -> str:
+        return f"scripts/{self.runs or self.name}.py"
+
+    @property
+    def command(self) -> str:
+        """The command with `{dataset}`-style placeholders for the cell's values."""
+        return f"python {self.script} {self.args}".strip()
+
+
+def _run_file(name: str, run: str = RUN) -> str:
+    return f"{run}/{name}"
+
+
+CELL_ARGS = "--dataset {dataset} --variant {variant} --seed {seed}"
+VARIANT_PARAMS = ("variants.{variant}", "variant_defaults")
+
+STAGES: tuple[Stage, ...] = (
+    Stage("fetch_data", (DATASET,), "--dataset {dataset}",
+          outputs=(Output(paths.DATA_NPZ), Output(paths.DATA_CARD, cache=False))),
+    Stage("train_classifier", (DATASET,), "--dataset {dataset}", inputs=(paths.DATA_NPZ,),
+          outputs=(Output(paths.CLASSIFIER_MODEL), Output(paths.CLASSIFIER_METRICS, "metric", cache=False)),
+          params=("classifier",)),
+    Stage("embed_reference", (DATASET,), "--dataset {dataset}", inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
+          outputs=(Output(paths.REFERENCE_NPZ),), params=("eval",)),
+    Stage("real_samples", (DATASET, SEED), "--dataset {dataset} --seed {seed}", inputs=(paths.DATA_NPZ,),
+          outputs=(Output(_run_file("samples.npz", paths.REAL_RUN)),
+                   Output(_run_file("grid.png", paths.REAL_RUN), "plot")),
+          params=("eval.samples",)),
+    Stage("train", (DATASET, VARIANT, SEED), CELL_ARGS, inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
+          outputs=(Output(_run_file("generator.keras")), Output(_run_file("train.json"), "metric", cache=False),
+                   Output(_run_file("train_log.csv"), "plot", cache=False, plot={"x": "seconds", "y": "fid"}),
+                   Output(_run_file("frames"), directory=True), Output(_run_file("progress.gif"))),
+          params=(*VARIANT_PARAMS, "budget", "eval.latent_seed", "eval.reference")),
+    Stage("generate", (DATASET, VARIANT, SEED), CELL_ARGS, inputs=(_run_file("generator.keras"),),
+          outputs=(Output(_run_file("samples.npz")), Output(_run_file("grid.png"), "plot")),
+          params=("eval.samples", "eval.latent_seed")),
+    Stage("score", (DATASET, VARIANT, SEED),
+          f"--dataset {{dataset}} --samples {_run_file('samples.npz')} --out {_run_file('metrics.json')} "
+          "--allow-nonfinite",
+          inputs=(_run_file("samples.npz"), paths.DATA_NPZ, paths.CLASSIFIER_MODEL, paths.REFERENCE_NPZ),
+          outputs=(Output(_run_file("metrics.json"), "metric", cache=False), Output(_run_file("metrics.md"), cache=False)),
+          params=("eval",)),
+    Stage("score_real", (DATASET, SEED),  # the real-data row, scored by the same command as a variant
+          f"--dataset {{dataset}} --samples {_run_file('samples.npz', paths.REAL_RUN)} "
+          f"--out {_run_file('metrics.json', paths.REAL_RUN)} --allow-nonfinite",
+          inputs=(_run_file("samples.npz", paths.REAL_RUN), paths.DATA_NPZ, paths.CLASSIFIER_MODEL,
+                  paths.REFERENCE_NPZ),
+          outputs=(Output(_run_file("metrics.json", paths.REAL_RUN), "metric", cache=False),
+                   Output(_run_file("metrics.md", paths.REAL_RUN), cache=False)), params=("eval",),
+          runs="score"),
+    Stage("profile", (DATASET, VARIANT, SEED), CELL_ARGS,
+          inputs=(_run_file("generator.keras"), _run_file("train.json")),
+          outputs=(Output(_run_file("profile.json"), "metric", cache=False),), params=VARIANT_PARAMS),
+    Stage("summarize", (DATASET,), "--dataset {dataset}",
+          gathers=(Gather(_run_file("metrics.json"), (VARIANT, SEED), rows="all"),
+                   Gather(_run_file("train.json"), (VARIANT, SEED)),
+                   Gather(_run_file("train_log.csv"), (VARIANT, SEED)),
+                   Gather(_run_file("profile.json"), (VARIANT, SEED))),
+          outputs=(Output(outputs.DATASET_SUMMARY_CSV, cache=False), Output(outputs.DATASET_SUMMARY_JSON, cache=False)),
+          params=("variants", "seeds", "report.thresholds")),
+    Stage("pick", (DATASET,), "--dataset {dataset}", inputs=(outputs.DATASET_SUMMARY_CSV,),
+          gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
+          outputs=(Output(outputs.PICKS_JSON, "metric", cache=False),
+                   *(Output(outputs.PICK_GIF.replace("{role}", role), cache=False, report=True, caption=f"pick_{role}")
+                     for role in ("home", "enterprise"))),
+          params=("report", "seeds")),
+    Stage("report", (), "",
+          gathers=(Gather(outputs.DATASET_SUMMARY_CSV, (DATASET,)), Gather(outputs.DATASET_SUMMARY_JSON, (DATASET,)),
+                   Gather(outputs.PICKS_JSON, (DATASET,))),
+          outputs=(Output(outputs.SUMMARY_CSV, cache=False), Output(outputs.SUMMARY_JSON, "metric", cache=False),
+                   Output(outputs.REPORT_MD, cache=False, report=True)),
+          params=("datasets", "seeds", "variants", "budget", "eval.samples", "report")),
+    Stage("plot", (DATASET,), "--dataset {dataset}", inputs=(outputs.DATASET_SUMMARY_CSV,),
+          gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)), Gather(_run_file("frames"), (VARIANT, SEED)),
+                   Gather(_run_file("samples.npz"), (VARIANT, SEED), rows="all")),
+          outputs=tuple(Output(outputs.PLOT.replace("{name}", fig.name), "plot", cache=False, report=True,
+                               caption=f"figures/{fig.name}") for fig in FIGURES),
+          params=("variants", "seeds", "report.thresholds")),
+)
+
+
+def stage(name: str) -> Stage:
+    return next(s for s in STAGES if s.name == name)

@@ -1,0 +1,126 @@
+"""The figure registry: every figure of the study, once, with the function that draws it and its captions.
+
+The plot stage draws `FIGURES` in order into results/plots/<dataset>/<name>.png; the stage table
+declares those files as the plot stage's outputs (so `dvc.yaml` lists them); the report links them
+with their `title`; `ganbench dag` writes each `caption` into report/figures/<name>.rst for the
+Snakemake HTML report (reStructuredText; `{{ snakemake.wildcards.dataset }}` names the dataset).
+Adding a figure is one entry here and its drawing function.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
+
+import pandas as pd
+
+from ganbench.reporting import outputs, plots, plots_training
+
+
+@dataclass(frozen=True)
+class StudyView:
+    """What the figures of one dataset are drawn from; each table is read once, when first needed."""
+
+    params: dict
+    dataset: str
+
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        """The dataset's study table (results/summary/<dataset>.csv, `ganbench.reporting.summary`)."""
+        return pd.read_csv(outputs.dataset_summary(self.dataset, "csv"))
+
+    @cached_property
+    def logs(self) -> pd.DataFrame:
+        """Every run's train_log.csv, with variant and seed columns."""
+        return plots_training.train_logs(self.params, self.dataset)
+
+    @cached_property
+    def palette(self) -> dict:
+        return plots.palette_for(list(self.params["variants"]))
+
+    @property
+    def variants(self) -> list[str]:
+        return list(self.params["variants"])
+
+    @property
+    def first_seed(self) -> int:
+        return self.params["seeds"][0]
+
+    @property
+    def thresholds(self) -> list[float]:
+        return self.params["report"]["thresholds"][self.dataset]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """`draw(view, path)` writes the PNG; `title` is the report's link text, `caption` the Snakemake
+    report's (reStructuredText)."""
+
+    name: str
+    draw: Callable[[StudyView, str | os.PathLike], None]
+    title: str
+    caption: str
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, path, v.palette),
+           "quality against training time and latency, Pareto front",
+           "Final FID (mean ± std over seeds) against training time on the study machine and against generator\n"
+           "latency at batch 1; the dashed step line is the Pareto front (nothing cheaper is better), the dotted\n"
+           "line the real-data floor."),
+    Figure("time_to_quality", lambda v, path: plots_training.plot_time_to_quality(v.logs, v.thresholds, path, v.palette),
+           "FID during training against training seconds, thresholds",
+           "FID during training (fixed latents) against training seconds, one line per seed, log-log; the\n"
+           "dashed lines are the report's thresholds. Training jobs held every core of the machine while timed."),
+    Figure("progress", lambda v, path: plots_training.plot_progress(v.dataset, v.variants, v.first_seed, path),
+           "every variant over training (fixed latents)",
+           "Every variant of {{ snakemake.wildcards.dataset }} over its training (first seed): each cell is the frame of\n"
+           "one evaluation point (8x8 samples of the fixed latents, the step and FID in its caption), so rows show what\n"
+           "each recipe draws when and where it stops improving."),
+    Figure("samples", lambda v, path: plots.plot_samples(v.params, v.dataset, path),
+           "final samples, same latents",
+           "The first 16 samples (the same latents for every variant) of the first seed, and real training images."),
+    Figure("class_shares", lambda v, path: plots.plot_class_shares(v.runs, path),
+           "generated class shares",
+           "Share of samples per class predicted by the classifier, mean over seeds: empty columns or dark cells are\n"
+           "mode collapse."),
+    Figure("per_class_fid", lambda v, path: plots.plot_intra_fid(v.runs, path, "by_predicted"),
+           "intra-class FID by predicted class",
+           "Intra-class FID of {{ snakemake.wildcards.dataset }} by predicted class: for each class, the FID of the\n"
+           "samples the classifier assigns to it against the test images of that class, mean over seeds (log colour\n"
+           "scale, darker is worse; blank: too few samples in the class). Every variant has a row."),
+    Figure("per_class_fid_by_label", lambda v, path: plots.plot_intra_fid(v.runs, path, "by_label"),
+           "intra-class FID by label (conditional variants)",
+           "Intra-class FID of {{ snakemake.wildcards.dataset }} by label: for each class, the FID of the samples\n"
+           "drawn for that label against the test images of that class, mean over seeds. Only class-conditional\n"
+           "variants and the real-data row have labels; a conditional generator that respects its labels but draws\n"
+           "one image per label (intra-class collapse) shows as high values here with normal whole-set scores."),
+    Figure("per_class_recall", lambda v, path: plots.plot_class_recall(v.runs, path, "by_predicted"),
+           "per-class recall",
+           "Per-class recall of {{ snakemake.wildcards.dataset }} by predicted class: the share of each class's test\n"
+           "images inside the k-NN manifold of the samples of that class, mean over seeds (darker is worse): which\n"
+           "classes a generator covers only in part."),
+    Figure("scores", lambda v, path: plots.plot_scores(v.runs, path, v.palette),
+           "final metrics, seeds as dots",
+           "Final metrics per variant: bars are seed means with sd error bars, dots are seeds, the dotted line is\n"
+           "the real-data row."),
+    Figure("losses", lambda v, path: plots_training.plot_losses(v.logs, path),
+           "training losses",
+           "Discriminator and generator losses per variant against generator step."),
+)
+
+
+def figure(name: str) -> Figure:
+    return next(f for f in FIGURES if f.name == name)
+
+
+def draw_all(params: dict, dataset: str) -> list[str]:
+    """Draw every figure of `dataset` into its results/plots path; returns the paths written."""
+    view = StudyView(params, dataset)
+    written = []
+    for fig in FIGURES:
+        path = outputs.plot(dataset, fig.name)
+        fig.draw(view, path)
+        written.append(str(path))
+    return written
