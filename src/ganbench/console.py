@@ -5,7 +5,7 @@
     ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
     ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
     ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
-    ganbench dag [--check]              # regenerate dvc.yaml and the report captions (or check they are current)
+    ganbench dag [--check]              # regenerate dvc.yaml, the schema's name lists and the report captions (or --check)
 """
 from __future__ import annotations
 
@@ -57,13 +57,13 @@ def _remote(args: argparse.Namespace) -> None:
 
 
 def _dag(args: argparse.Namespace) -> int:
-    from ganbench.pipeline import captions, dvc_yaml
+    from ganbench.pipeline import captions, dvc_yaml, schema_enums
 
     if not args.check:
-        print(dvc_yaml.write())
-        print(*captions.write(), sep="\n")
+        print(dvc_yaml.write(), schema_enums.write(), *captions.write(), sep="\n")
         return 0
     problems = [] if dvc_yaml.DVC_YAML.read_text() == dvc_yaml.render() else [str(dvc_yaml.DVC_YAML)]
+    problems += [str(schema_enums.SCHEMA)] if schema_enums.stale() else []
     problems += [str(p) for p in captions.stale()]
     if problems:
         print(f"{', '.join(problems)}: not what the stage table and the figure registry generate: run `ganbench dag`",

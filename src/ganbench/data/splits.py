@@ -1,8 +1,9 @@
-"""The datasets as the models see them: names, known content hashes, and loading a verified split.
+"""The datasets as the models see them: names, the data error, and loading a verified split.
 
 `data/<dataset>/data.npz` holds the raw uint8 arrays written by the fetch stage (`ganbench.data.fetch`);
 every stage that reads a split re-hashes it against `card.json`, so a file rewritten after fetching
-is refused instead of silently trained on.
+is refused instead of silently trained on. Every training and scoring stage imports this module, so
+it holds only what loading needs; the known content hashes live with fetching (`ganbench.data.verify`).
 """
 from __future__ import annotations
 
@@ -18,23 +19,6 @@ from ganbench.io import sha256_array
 
 DATASETS = ("mnist", "fashion")
 NUM_CLASSES = 10  # both datasets: labels 0..9
-SPLITS = {"train": 60000, "test": 10000}
-KEYS = ("x_train", "y_train", "x_test", "y_test")
-HASHES = {  # sha256 of the C-order uint8 bytes (images N*28*28, labels N)
-    "mnist": {
-        "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
-        "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
-        "x_test": "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161",
-        "y_test": "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5",
-    },
-    "fashion": {
-        "x_train": "2e487a6c89124f78f2d7521542223cafe96f7123c3ca13d447772ac6ecbb3012",
-        "y_train": "657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7",
-        "x_test": "c867c93ff95360594e8ec3287995350b824dd110b11595c0e13d5423f621867a",
-        "y_test": "3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9",
-    },
-}
-NORMALIZATION = "models see x/127.5-1 float32 (N,28,28,1)"
 
 
 class DataError(GanbenchError):

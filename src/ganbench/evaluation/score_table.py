@@ -1,18 +1,11 @@
-"""A metrics dict (`ganbench.evaluation.scoring.score`) as a short Markdown table, for people: the main
-metrics, the protocol in one line, and one line per per-class figure. `scripts/score.py` writes it
+"""A metrics dict (`ganbench.evaluation.scoring.score`) as a short Markdown table, for people: the scored
+metrics of the registry (`ganbench.evaluation.registry`), the protocol in one line, and one line per
+per-class figure. `scripts/score.py` writes it
 beside every metrics JSON."""
 from __future__ import annotations
 
-MAIN = (  # (label, key, digits); "better" says which way is good, as in README "Metrics"
-    ("FID (lower is better)", "fid", 2),
-    ("KID mean (lower is better)", "kid_mean", 4),
-    ("KID std over subsets / standard error", ("kid_std", "kid_se"), 4),
-    ("classifier score (higher is better, max 10)", "classifier_score", 2),
-    ("precision / recall", ("precision", "recall"), 3),
-    ("density / coverage", ("density", "coverage"), 3),
-    ("classes covered / KL to uniform", ("classes_covered", "kl_to_uniform"), 3),
-    ("conditional accuracy", "conditional_accuracy", 3),
-)
+from ganbench.evaluation.registry import METRICS
+
 CLASS_ROWS = (("intra-class FID", "fid", 1), ("recall", "recall", 2), ("coverage", "coverage", 2),
               ("samples", "samples", 0))
 GROUPINGS = {"by_label": "by label", "by_predicted": "by predicted class"}
@@ -34,11 +27,12 @@ def protocol_line(protocol: dict) -> str:
 
 
 def _main_rows(metrics: dict) -> list[str]:
+    """One row per scored metric of the registry present in `metrics`, its direction beside its name."""
     rows = []
-    for label, keys, digits in MAIN:
-        keys = keys if isinstance(keys, tuple) else (keys,)
-        if all(k in metrics for k in keys):
-            rows.append(f"| {label} | {' / '.join(_fmt(metrics[k], digits) for k in keys)} |")
+    for m in METRICS:
+        if m.source == "score" and m.key in metrics:
+            name = f"{m.label} ({m.direction()})" if m.direction() else m.label
+            rows.append(f"| {name} | {_fmt(metrics[m.key], m.digits)} |")
     return rows
 
 

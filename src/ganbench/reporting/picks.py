@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-LOWER_IS_BETTER = {"fid": True, "kid_mean": True, "classifier_score": False, "precision": False, "recall": False,
-                   "density": False, "coverage": False}
+from ganbench.evaluation import registry
+
 ROLES = ("home", "enterprise")
 HOME_LIMITS = {"max_generator_params": "generator_params", "max_latency_ms": "latency_ms_median",
                "max_train_seconds": "train_seconds"}
@@ -49,7 +49,7 @@ def within_home_budget(runs: pd.DataFrame, variant: str, home: dict) -> bool:
 
 def ranking(runs: pd.DataFrame, metric: str, candidates: list[str]) -> list[str]:
     """Candidates with at least one finite value, best mean first."""
-    sign = 1 if LOWER_IS_BETTER[metric] else -1
+    sign = 1 if registry.metric(metric).lower_is_better else -1
     scored = [(sign * _values(runs, v, metric).mean(), v) for v in candidates if len(_values(runs, v, metric))]
     return [v for _, v in sorted(scored)]
 

@@ -21,6 +21,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from ganbench import paths  # noqa: E402
+from ganbench.evaluation import registry  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
 from ganbench.paths import REAL_ROW  # noqa: E402
 from ganbench.reporting.summary import CLASS_SHARES, PER_CLASS  # noqa: E402
@@ -160,9 +161,7 @@ def plot_class_recall(runs: pd.DataFrame, path: str | os.PathLike, grouping: str
                    "recall within the class", fmt=".2f", cmap="rocket", vmin=0, vmax=1)
 
 
-SCORE_PANELS = {"fid": "FID (lower is better)", "classifier_score": "classifier score (higher is better, max 10)",
-                "precision": "precision (fidelity)", "recall": "recall (diversity)",
-                "density": "density", "coverage": "coverage"}
+SCORE_PANELS = {m.key: f"{m.label} ({m.direction()})" for m in registry.METRICS if m.plotted}
 
 
 def plot_scores(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:

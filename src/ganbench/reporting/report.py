@@ -8,34 +8,28 @@ import math
 
 import pandas as pd
 
+from ganbench.evaluation import registry
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import thresholds
 from ganbench.reporting.figures import FIGURES
-from ganbench.reporting.picks import LOWER_IS_BETTER, Pick, ranking, welch
+from ganbench.reporting.picks import Pick, ranking, welch
 
-TABLE = {"fid": "FID", "kid_mean": "KID", "precision": "precision", "recall": "recall", "coverage": "coverage",
-         "intra_fid_mean_by_label": "intra-FID (label)", "intra_fid_mean_by_predicted": "intra-FID (pred.)",
-         "classes_covered": "classes", "train_seconds": "train s", "train_gflops_total": "train GFLOP",
-         "generator_params": "G params", "latency_ms_median": "G ms/img"}
+TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
 
 
-def _stats(entry: dict, figure: str) -> dict | None:
-    return entry.get(figure)
-
-
 def cell(entry: dict, figure: str) -> str:
-    """`mean ± std` (std over seeds) in a precision fit for the figure; '-' when absent."""
-    stats = _stats(entry, figure)
+    """`mean ± std` (std over seeds, where it varies) as the registry formats the figure; '-' when absent."""
+    stats = entry.get(figure)
     if stats is None:
         return "-"
-    mean, std, n = stats["mean"], stats["std"], stats["n"]
-    if figure == "generator_params":
-        return f"{mean / 1e6:.2f} M"
-    if figure in ("train_seconds", "train_gflops_total", "classes_covered"):
-        return f"{mean:.0f}" + (f" ± {std:.0f}" if n > 1 else "")
-    digits = 4 if figure == "kid_mean" else 3 if figure in ("precision", "recall", "coverage") else 2
-    return f"{mean:.{digits}f}" + (f" ± {std:.{digits}f}" if n > 1 else "")
+    m = registry.metric(figure)
+    spread = f" ± {stats['std'] * m.scale:.{m.digits}f}" if stats["n"] > 1 and stats["std"] else ""
+    return m.format(stats["mean"]) + spread
+
+
+def metric_label(figure: str) -> str:
+    return registry.metric(figure).label
 
 
 def _budget_text(home: dict) -> str:
@@ -51,9 +45,9 @@ def _verdict(choice: Pick, runs: pd.DataFrame, metric: str, alpha: float) -> str
     gap = abs(a.mean() - b.mean())
     p = "n/a" if math.isnan(choice.p_value) else f"{choice.p_value:.3g}"
     if choice.conclusive:
-        return (f"leads **{choice.runner_up}** by {gap:.2f} {TABLE.get(metric, metric)}; Welch's t-test over seeds "
+        return (f"leads **{choice.runner_up}** by {gap:.2f} {metric_label(metric)}; Welch's t-test over seeds "
                 f"p = {p} < {alpha}: **the lead exceeds the seed spread**")
-    return (f"leads **{choice.runner_up}** by {gap:.2f} {TABLE.get(metric, metric)}; Welch's t-test over seeds "
+    return (f"leads **{choice.runner_up}** by {gap:.2f} {metric_label(metric)}; Welch's t-test over seeds "
             f"p = {p} (needs < {alpha}): **inconclusive**, the lead is within the seed spread")
 
 
@@ -66,7 +60,7 @@ def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.
             continue
         entry = variants[choice.variant]
         lines.append(
-            f"- **{PICK_NAMES[role]}: {choice.variant}**: {TABLE.get(metric, metric)} {cell(entry, metric)} over "
+            f"- **{PICK_NAMES[role]}: {choice.variant}**: {metric_label(metric)} {cell(entry, metric)} over "
             f"{entry[metric]['n']} seeds; precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}; "
             f"generator {cell(entry, 'generator_params')} parameters, {cell(entry, 'latency_ms_median')} ms per image "
             f"at batch 1; training {cell(entry, 'train_seconds')} s. It "
@@ -111,7 +105,7 @@ def _loss_paragraph(runs: pd.DataFrame, losses: dict[str, str], metric: str, alp
     verdict = (f"{', '.join(tied)} cannot be told apart from {present[ranked[0]]} at this budget and these seeds"
                if tied else f"{present[ranked[0]]} is ahead of every other loss beyond the seed spread")
     return ("**Losses against Lucic et al. 2018.** On the shared base architecture and budget the losses rank "
-            f"({TABLE.get(metric, metric)}, mean ± std over seeds): {'; '.join(parts)}. {verdict.capitalize()}. "
+            f"({metric_label(metric)}, mean ± std over seeds): {'; '.join(parts)}. {verdict.capitalize()}. "
             "Lucic et al. (\"Are GANs Created Equal?\") found that with enough tuning and compute no loss beats the "
             "original non-saturating one consistently, and that differences between losses are smaller than the "
             "spread over seeds and hyperparameters; read the ranking above with the same caution: it holds for this "
@@ -123,12 +117,12 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
     and params."""
     settings, budget = params["report"], params["budget"]
     metric = settings["quality"]
-    order = "lower" if LOWER_IS_BETTER[metric] else "higher"
+    order = "lower" if registry.metric(metric).lower_is_better else "higher"
     lines = ["# ganbench study report", "",
              f"Datasets {', '.join(params['datasets'])}; {len(params['variants'])} variants; seeds "
              f"{', '.join(map(str, params['seeds']))}; a shared budget of {budget['steps']:,} generator steps per "
              "run (params.yaml `budget`; variants may override it, the table shows their compute). Picks and tables "
-             f"rank by the mean {TABLE.get(metric, metric)} over seeds ({order} is better) on "
+             f"rank by the mean {metric_label(metric)} over seeds ({order} is better) on "
              f"{params['eval']['samples']:,} samples against the test split, in the pipeline's own classifier "
              "features. Training seconds were measured with each training job holding every core of the machine "
              "(nothing else ran on them); a variant with a diverged run is not eligible for a pick.", "",
@@ -142,10 +136,10 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         ranked = sorted(trained, key=lambda n: (metric not in trained[n],
                                                  (trained[n].get(metric, {}).get("mean") or 0) * (1 if order == "lower" else -1)))
         lines += [f"## {dataset}", "", *_pick_lines(dataset, chosen, trained, data, settings), "",
-                  "| variant | " + " | ".join(TABLE.values()) + " | diverged |", "|---|" + "---:|" * (len(TABLE) + 1)]
+                  "| variant | " + " | ".join(m.label for m in TABLE) + " | diverged |", "|---|" + "---:|" * (len(TABLE) + 1)]
         for name in [REAL_ROW, *ranked]:
             label = "real data (floor)" if name == REAL_ROW else name
-            lines.append(f"| {label} | " + " | ".join(cell(variants[name], f) for f in TABLE) +
+            lines.append(f"| {label} | " + " | ".join(cell(variants[name], m.key) for m in TABLE) +
                          f" | {variants[name]['diverged_runs']}/{variants[name]['runs']} |")
         diverged = data[data["diverged"].astype(bool)]
         if len(diverged):

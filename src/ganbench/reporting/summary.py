@@ -15,27 +15,22 @@ import pandas as pd
 
 from ganbench import paths
 from ganbench.data.splits import NUM_CLASSES
+from ganbench.evaluation import registry
 from ganbench.evaluation.protocol import check_comparable
 from ganbench.io import read_json
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import thresholds
 
 GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.evaluation.scoring.score)
-CLASS_MEANS = tuple(f"{figure}_mean_{g}" for g in GROUPINGS
-                    for figure in ("intra_fid", "class_recall", "class_coverage"))
-WHOLE_SET = ("fid", "kid_mean", "kid_se", "classifier_score", "precision", "recall", "density", "coverage",
-             "classes_covered", "kl_to_uniform", "conditional_accuracy")
+PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
+WHOLE_SET, CLASS_MEANS = registry.keys("score"), registry.keys("per_class")
 QUALITY = (*WHOLE_SET, *CLASS_MEANS)
-TRAINING = ("steps_done", "train_seconds", "cores_busy", "diverged_reason")
-PROFILE = ("generator_params", "discriminator_params", "generator_mflops_per_image", "train_step_gflops",
-           "train_gflops_total", "train_step_seconds", "train_achieved_gflops_per_s", "latency_ms_median",
-           "latency_ms_p95", "throughput_images_per_s", "peak_rss_mb_train")
-SUMMARISED = (*QUALITY, "train_seconds", "train_gflops_total", "generator_params", "latency_ms_median",
-              "throughput_images_per_s", "peak_rss_mb_train")
+TRAINING = (*registry.keys("train"), "diverged_reason")
+PROFILE = registry.keys("profile")
+SUMMARISED = tuple(m.key for m in registry.METRICS)  # mean and std over seeds in summary.json
 CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
 PER_CLASS = {(figure, g): tuple(f"{figure}_{g}_{c}" for c in range(NUM_CLASSES))  # e.g. intra_fid_by_label_3
              for g in GROUPINGS for figure in ("intra_fid", "class_recall")}
-PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
 
 
 def _per_class_columns(scored: dict) -> dict:
