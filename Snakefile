@@ -1,7 +1,8 @@
 # ganbench: a GAN benchmark on MNIST and Fashion-MNIST. The stages are declared once, in
 # src/ganbench/pipeline/stages.py; rules/stages.smk makes one rule of each, dvc.yaml is generated from the
 # same table (`ganbench dag`). Every stage reads params.yaml, and so does this file.
-from ganbench.config import load_params, refuse_overrides
+from ganbench.config import load_params
+from ganbench.pipeline.snakemake_glue import refuse_overrides
 
 
 configfile: "params.yaml"
@@ -26,6 +27,12 @@ rule all:
         glue.all_outputs(config),
 
 
+onstart:
+    # The run's start, for the wall time in results/hours.md.
+    shell("mkdir -p logs && python -c 'import time; print(time.time())' > logs/run_started")
+
+
 onsuccess:
-    # Record the finished outputs in dvc.lock so `dvc status` is clean and DVC redoes nothing.
-    shell("python -m ganbench sync --from snakemake")
+    # Record the finished outputs in dvc.lock so `dvc status` is clean and DVC redoes nothing; then sum
+    # every job's benchmark file per stage into results/hours.md (where the hours go).
+    shell("python -m ganbench sync --from snakemake && python -m ganbench hours")

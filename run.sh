@@ -2,7 +2,7 @@
 # ganbench entry point: installs everything into .venv (exact versions from requirements-lock.txt),
 # then runs the study or the tests.
 #   bash run.sh study   # the default study (params.yaml) with Snakemake, all cores
-#   bash run.sh test    # lint, unit tests, end-to-end pipeline tests (smoke profile, real data)
+#   bash run.sh test    # lint, then unit tests and end-to-end pipeline tests (smoke profile, real data) side by side
 #   bash run.sh lock    # refresh requirements-lock.txt: newest versions pyproject.toml allows, in a fresh venv
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,9 +32,23 @@ lock() {
     rm -rf "$venv"
 }
 
+run_tests() {
+    # The unit tests and the end-to-end tests side by side, one pytest process each: the end-to-end
+    # tests share one session's smoke inputs and study, the unit tests need nothing of theirs.
+    mkdir -p logs
+    python -m pytest -q -m "not e2e" > logs/tests-unit.log 2>&1 & local unit=$!
+    python -m pytest -q -m e2e > logs/tests-e2e.log 2>&1 & local e2e=$!
+    local status=0
+    wait "$unit" || status=1
+    wait "$e2e" || status=1
+    echo "== unit tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
+    echo "== end-to-end tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
+    return "$status"
+}
+
 case "${1:-}" in
     study) setup; snakemake --cores all ;;
-    test)  setup; ruff check . && snakemake --lint && python -m pytest -q -n 2 ;;
+    test)  setup; ruff check . && snakemake --lint && run_tests ;;
     lock)  lock ;;
     *) echo "usage: bash run.sh study|test|lock" >&2; exit 2 ;;
 esac

@@ -1,12 +1,13 @@
-"""Merge the per-dataset summaries into results/summary.csv and results/summary.json, and write
-results/report.md: per dataset the home AI and enterprise AI picks (results/picks/) with their evidence,
-the time-to-threshold table, every variant's scores and the loss ranking."""
+"""Merge the per-dataset summaries into results/summary.csv and results/summary.json, write the
+leaderboard (results/leaderboard.json, the study's DVC metrics) and results/report.md: per dataset the
+home AI and enterprise AI picks (results/picks/) with their evidence, the time-to-threshold table,
+every variant's scores and the loss ranking."""
 import pandas as pd
 
 from ganbench import cli
 from ganbench.config import load_params
 from ganbench.io import atomic_path, read_json, write_json
-from ganbench.reporting import outputs
+from ganbench.reporting import leaderboard, outputs
 from ganbench.reporting.picks import ROLES, from_record
 from ganbench.reporting.report import render
 
@@ -20,6 +21,7 @@ def run() -> None:
     with atomic_path(outputs.SUMMARY_CSV) as tmp:
         runs.to_csv(tmp, index=False, float_format="%.6g")
     write_json(outputs.SUMMARY_JSON, summary)
+    write_json(outputs.LEADERBOARD_JSON, leaderboard.build(summary, chosen, params["report"]["quality"]))
     with atomic_path(outputs.REPORT_MD) as tmp:
         tmp.write_text(render(summary, runs, chosen, params) + "\n")
 

@@ -2,7 +2,7 @@
 
 A copy holds the repository's files (tracked, plus new ones not ignored), without the shipped default
 study's results, in a directory of its own, optionally as a fresh git repository and on another
-profile. Commands run in a copy see its own `src/` first (`workspace.env`), so its stage scripts run
+profile. Commands run in a copy with `helpers.run` see its own `src/` first, so its stage scripts run
 the copy's library and not the installed one.
 """
 from __future__ import annotations
@@ -14,16 +14,11 @@ from typing import Callable
 
 import pytest
 import yaml
-from workspace import GIT_USER, env
+from helpers import GIT_USER, REPO, edit_params, run
 
 from ganbench.config import deep_merge
 
-REPO = Path(__file__).resolve().parents[1]
 SHIPPED_STUDY = ("results/", "data/", "dvc.lock")  # the default study's results: a new study starts without them
-
-
-def run_in(root: Path, *cmd: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env(root), timeout=timeout)
 
 
 def repo_files() -> list[str]:
@@ -45,19 +40,11 @@ def copy_repo(dest: Path, *, only: tuple[str, ...] = (), profile: str | None = N
 
         use_profile(profile, dest / "params.yaml", dest / "profiles")
     if edit:
-        params = yaml.safe_load((dest / "params.yaml").read_text())
-        edit(params)
-        (dest / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        edit_params(dest, edit)
     if git:
         for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "copy"]):
-            assert run_in(dest, "git", *GIT_USER, *cmd).returncode == 0
+            assert run(dest, "git", *GIT_USER, *cmd).returncode == 0
     return dest
-
-
-@pytest.fixture(scope="session")
-def run_in_copy() -> Callable[..., subprocess.CompletedProcess]:
-    """run_in_copy(root, *cmd) -> the finished process, run in the copy at `root` with its own src/ first."""
-    return run_in
 
 
 @pytest.fixture(scope="session")
@@ -76,17 +63,3 @@ def variant_defaults() -> dict:
 def make_variant(variant_defaults):
     """make_variant(**overrides) -> a complete variant: the defaults deep-merged with the overrides."""
     return lambda **overrides: deep_merge(variant_defaults, overrides)
-
-
-
-def pytest_xdist_make_scheduler(config, log):
-    """`pytest -n 2` (run.sh test) schedules whole modules, as `--dist loadscope` does, except that
-    every end-to-end test goes to one worker: they share the session's smoke inputs and smoke study,
-    built once per worker. The unit modules then run on the other worker beside them."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    class EndToEndTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return "tests/e2e" if nodeid.startswith("tests/e2e/") else super()._split_scope(nodeid)
-
-    return EndToEndTogether(config, log)

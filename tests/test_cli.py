@@ -3,10 +3,10 @@ anything that is not the project's own error type (a bug, or an OSError nobody t
 its traceback."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
+from helpers import REPO
 
 from ganbench import cli
 from ganbench.config import ConfigError
@@ -15,8 +15,6 @@ from ganbench.errors import UnknownName
 from ganbench.evaluation.scoring import SampleError
 from ganbench.model_files import ModelFileError
 from ganbench.pipeline.profiles import materialise
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def fail_with(exc: Exception):

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import REPO
 
-from ganbench.config import ConfigError, deep_merge, load_params, refuse_overrides, run_budget, variant
+from ganbench.config import ConfigError, deep_merge, load_params, run_budget, variant
 from ganbench.pipeline.profiles import materialise
+from ganbench.pipeline.snakemake_glue import refuse_overrides
 
-REPO = Path(__file__).resolve().parents[1]
 PROFILES = sorted(p.stem for p in (REPO / "profiles").glob("*.yaml"))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from dag_views import differences, dvc_jobs, snakemake_jobs
+from helpers import REPO, run
 
 from ganbench.pipeline.captions import stale as stale_captions
 from ganbench.pipeline.codedeps import EXEMPT, code_deps, module_file
@@ -14,16 +15,15 @@ from ganbench.pipeline.dvc_yaml import render
 from ganbench.pipeline.stages import STAGES
 from ganbench.reporting.figures import FIGURES
 
-REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = ("Snakefile", "rules/", "dvc.yaml", "params.yaml", "schemas/", "scripts/", "src/", "profiles/", "report/",
             "envs/")
 
 
 @pytest.fixture
-def workflow(repo_copy, run_in_copy) -> Path:
+def workflow(repo_copy) -> Path:
     """The workflow definition alone, in a fresh DVC repo, so edits cannot touch the real one."""
     root = repo_copy("workflow", only=WORKFLOW)
-    assert run_in_copy(root, sys.executable, "-m", "dvc", "init", "--no-scm", "-q").returncode == 0
+    assert run(root, sys.executable, "-m", "dvc", "init", "--no-scm", "-q").returncode == 0
     return root
 
 
@@ -39,10 +39,10 @@ def test_snakemake_and_dvc_expand_to_the_same_jobs_params_included():
     assert {"variants.mlp", "variant_defaults", "budget"} <= train.params
 
 
-def test_a_hand_edit_of_dvc_yaml_is_caught(workflow, run_in_copy):
+def test_a_hand_edit_of_dvc_yaml_is_caught(workflow):
     dvc_yaml = workflow / "dvc.yaml"
     dvc_yaml.write_text(dvc_yaml.read_text().replace("    - eval.samples\n", "    - eval.samples\n    - eval.knn_k\n", 1))
-    check = run_in_copy(workflow, sys.executable, "-m", "ganbench", "dag", "--check")
+    check = run(workflow, sys.executable, "-m", "ganbench", "dag", "--check")
     assert check.returncode == 1 and "ganbench dag" in check.stderr
     assert any("params differ" in p and "eval.knn_k" in p
                for p in differences(snakemake_jobs(workflow), dvc_jobs(workflow)))

@@ -4,18 +4,14 @@ Runs in a temporary copy of the repository (tracked files only); takes seconds: 
 reading the Snakefile, `dvc repro` in its first stage's params check.
 """
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import run
 
 LOSS_ERROR = ("params.yaml: variants.dcgan_ns.loss: 'non_saturing' is not one of "
               "['hinge', 'least_squares', 'minimax', 'non_saturating', 'wasserstein']")
-
-
-def run(cwd: Path, *cmd: str) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import REPO
 
 from ganbench.config import ConfigError, load_params
 from ganbench.pipeline.profiles import materialise, use_profile
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import REPO
 
 from ganbench.config import ConfigError
 from ganbench.pipeline.remote import DEFAULT_URL, check_url, configure
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

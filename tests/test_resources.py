@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import REPO, run
 
 from ganbench.pipeline.stages import STAGES
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_schema_names_exactly_the_stages():
@@ -16,9 +15,9 @@ def test_the_schema_names_exactly_the_stages():
     assert set(schema["properties"]["resources"]["properties"]) == {s.name for s in STAGES} | {"default"}
 
 
-def dry_run_resources(root: Path, target: str, run_in_copy) -> dict[str, str]:
+def dry_run_resources(root: Path, target: str) -> dict[str, str]:
     """rule -> its `threads:` + `resources:` lines from a forced dry run of one target."""
-    done = run_in_copy(root, sys.executable, "-m", "snakemake", "--nolock", "--dry-run", "--forceall", "--cores", "8",
+    done = run(root, sys.executable, "-m", "snakemake", "--nolock", "--dry-run", "--forceall", "--cores", "8",
                        target)
     assert done.returncode == 0, done.stderr[-2000:]
     found, rule = {}, None
@@ -31,10 +30,10 @@ def dry_run_resources(root: Path, target: str, run_in_copy) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("profile", ["full", "default"])
-def test_each_rule_takes_its_own_entry_and_only_the_full_profile_asks_for_gpus(profile, repo_copy, run_in_copy):
+def test_each_rule_takes_its_own_entry_and_only_the_full_profile_asks_for_gpus(profile, repo_copy):
     root = repo_copy(f"resources-{profile}", only=("Snakefile", "rules/", "schemas/", "scripts/", "src/", "profiles/",
                                                    "report/", "envs/"), profile=profile)
-    jobs = dry_run_resources(root, "results/mnist/cdcgan/seed0/train.json", run_in_copy)
+    jobs = dry_run_resources(root, "results/mnist/cdcgan/seed0/train.json")
     if profile == "full":
         assert "threads: 4" in jobs["train"] and "gpu=1" in jobs["train"] and "runtime=480" in jobs["train"]
         assert "gpu=1" in jobs["train_classifier"]

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from helpers import REPO
 
 from ganbench.evaluation.classifier import build_lenet
 from ganbench.pipeline.profiles import materialise
 
-REPO = Path(__file__).resolve().parents[1]
 RUN = Path("results/mnist/tiny/seed0")
 STEPS = 24
 

@@ -1,10 +1,10 @@
 """benchmarks/step_profile.py: op classes and the split of wall time among overlapping ops."""
 import sys
-from pathlib import Path
 
 import pytest
+from helpers import REPO
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 from step_profile import op_class, wall_seconds_by_label  # noqa: E402
 
 

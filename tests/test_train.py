@@ -1,17 +1,16 @@
 """Trainer on tiny synthetic data: eval log rows, determinism, fresh starts (corrupted checkpoint, changed
 settings) and early ends; the exact resume after a SIGKILL is tests/test_stages.py's."""
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
 import yaml
+from helpers import REPO
 
 from ganbench.config import deep_merge
 from ganbench.evaluation.classifier import build_lenet
 from ganbench.training.loop import train_gan
 
-REPO = Path(__file__).resolve().parents[1]
 VARIANT = deep_merge(yaml.safe_load((REPO / "profiles/default.yaml").read_text())["variant_defaults"],
                      {"arch": "dcgan", "latent_dim": 8, "width": 0.125, "batch": 8})
 BUDGET = {"steps": 4, "eval_every": 2, "eval_samples": 16, "train_samples": None, "latent_seed": 1,

@@ -8,9 +8,12 @@ default lives in code).
 """
 from __future__ import annotations
 
+import atexit
 import copy
+import json
 import math
 import os
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -20,6 +23,7 @@ from ganbench.errors import GanbenchError, one_line
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "params.schema.yaml"
 DEFAULT_PARAMS = "params.yaml"
+PARAMS_LOG = "GANBENCH_PARAMS_LOG"  # set to a file: every process appends the params keys it read (tests)
 FULL_TRAIN_SPLIT = 60000
 
 
@@ -68,7 +72,76 @@ def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
         error = _first_error(deep_merge(params["variant_defaults"], params["variants"][name]), complete)
         if error is not None:
             raise ConfigError(f"{path}: {_where(f'variants.{name}', error)}: {one_line(error.message)}")
-    return params
+    log = os.environ.get(PARAMS_LOG)
+    return _recorded(params, log) if log else params
+
+
+class RecordingParams(dict):
+    """A params mapping that notes every key a process reads, dotted (`eval.samples`), so that a test
+    can check each stage declares the params it reads (its rerun trigger in both front ends).
+
+    A leaf read records its own key; a mapping used whole (iterated, copied, listed, merged) records
+    the mapping's key; walking through a mapping to a deeper key records only the deeper key."""
+
+    def __init__(self, data: dict, prefix: str, seen: set[str]):
+        super().__init__(data)
+        self._prefix, self._seen = prefix, seen
+
+    def _read(self, key, value):
+        if isinstance(value, dict):
+            return RecordingParams(value, f"{self._prefix}{key}.", self._seen)
+        self._seen.add(f"{self._prefix}{key}")
+        return value
+
+    def _whole(self) -> None:
+        self._seen.add(self._prefix.rstrip(".") or "<all params>")
+
+    def __getitem__(self, key):
+        return self._read(key, super().__getitem__(key))
+
+    def get(self, key, default=None):
+        return self._read(key, super().__getitem__(key)) if super().__contains__(key) else default
+
+    def __contains__(self, key) -> bool:
+        self._seen.add(f"{self._prefix}{key}")
+        return super().__contains__(key)
+
+    def __iter__(self):  # also routes dict(x) and {**x} through keys() and __getitem__
+        self._whole()
+        return super().__iter__()
+
+    def keys(self):
+        self._whole()
+        return super().keys()
+
+    def items(self):
+        self._whole()
+        return super().items()
+
+    def values(self):
+        self._whole()
+        return super().values()
+
+    def __len__(self) -> int:
+        self._whole()
+        return super().__len__()
+
+    def __deepcopy__(self, memo) -> dict:
+        self._whole()
+        return copy.deepcopy(dict(super().items()), memo)
+
+
+def _recorded(params: dict, log: str) -> RecordingParams:
+    """`params` as a RecordingParams whose reads are appended to `log` as one JSON line when the
+    process exits: {"argv": [...], "read": [dotted keys]}."""
+    seen: set[str] = set()
+
+    def flush() -> None:
+        with open(log, "a") as f:
+            f.write(json.dumps({"argv": sys.argv, "read": sorted(seen)}) + "\n")
+
+    atexit.register(flush)
+    return RecordingParams(params, "", seen)
 
 
 def variant(params: dict, name: str, path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
@@ -93,25 +166,3 @@ def run_budget(params: dict, variant_settings: dict) -> dict:
         train_samples = budget["train_samples"] or FULL_TRAIN_SPLIT
         budget["steps"] = math.ceil(budget.pop("epochs") * train_samples / variant_settings["batch"])
     return budget
-
-
-def _first_difference(a, b, prefix: str = "") -> str | None:
-    """Dotted key of the first place where two parsed YAML documents differ, or None."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(a.keys() | b.keys(), key=str):
-            if key not in a or key not in b:
-                return f"{prefix}{key}"
-            found = _first_difference(a[key], b[key], f"{prefix}{key}.")
-            if found:
-                return found
-        return None
-    return None if a == b else prefix.rstrip(".") or "<top level>"
-
-
-def refuse_overrides(config: dict, path: str | os.PathLike = DEFAULT_PARAMS) -> None:
-    """Snakemake's `--config` / `--configfile` change the DAG but not what the stage scripts compute
-    (they read params.yaml), so a config that differs from the file is refused with one line."""
-    differing = _first_difference(dict(config), yaml.safe_load(Path(path).read_text()))
-    if differing:
-        raise ConfigError(f"{path}: {differing}: set on the command line (--config / --configfile), but the stage "
-                          f"scripts read {path}; edit it there, or run `dvc exp run -S {differing}=...`")

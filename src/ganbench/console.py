@@ -1,8 +1,10 @@
 """`ganbench`: the user-facing commands. The pipeline's stages stay `python scripts/<stage>.py`.
 
+    ganbench leaderboard                # the study's results: variants as rows, headline metrics as columns
     ganbench score --dataset mnist --samples my.npz --out my.json   # score any sample set (+ my.md)
     ganbench profile smoke              # make profiles/smoke.yaml (over default) the study: params.yaml
     ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
+    ganbench hours                      # Snakemake's job times per stage -> results/hours.md (after a study)
     ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
     ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
     ganbench dag [--check]              # regenerate dvc.yaml, the schema's name lists and the report captions (or --check)
@@ -15,6 +17,19 @@ import sys
 from pathlib import Path
 
 from ganbench import cli
+
+
+def _leaderboard(args: argparse.Namespace) -> None:
+    from ganbench.errors import GanbenchError
+    from ganbench.io import read_json
+    from ganbench.reporting.leaderboard import table
+
+    try:
+        board = read_json(args.file)
+    except (OSError, ValueError) as exc:
+        raise GanbenchError(f"{args.file}: cannot read the leaderboard ({exc.__class__.__name__}); run the study "
+                            "(bash run.sh study) or `dvc pull` first") from None
+    print(table(board, args.quality))
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -37,6 +52,12 @@ def _sync(args: argparse.Namespace) -> int:
         commit_to_dvc()
         return 0
     return 0 if touch_snakemake() else 1
+
+
+def _hours(args: argparse.Namespace) -> None:
+    from ganbench.reporting.hours import write
+
+    print(write())
 
 
 def _plots_diff(args: argparse.Namespace) -> None:
@@ -73,9 +94,14 @@ def _dag(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from ganbench.pipeline.remote import DEFAULT_NAME, DEFAULT_URL
+    from ganbench.reporting.outputs import LEADERBOARD_JSON
 
     p = argparse.ArgumentParser(prog="ganbench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
+    board = sub.add_parser("leaderboard", help="print the study's leaderboard (results/leaderboard.json) as a table")
+    board.add_argument("--file", default=LEADERBOARD_JSON, help="leaderboard JSON (default: %(default)s)")
+    board.add_argument("--quality", default="fid", help="the metric the picks rank by (params report.quality)")
+    board.set_defaults(run=_leaderboard)
     score = cli.add_stage_flags(sub.add_parser("score", help="score a sample set (.npz) in the pipeline's classifier"))
     score.add_argument("--samples", required=True, help=".npz with x (and optionally labels y)")
     score.add_argument("--out", required=True, help="metrics JSON to write (a Markdown table goes beside it)")
@@ -89,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--from", dest="source", choices=["snakemake", "dvc"], required=True,
                       help="the front end that did the work")
     sync.set_defaults(run=_sync)
+    hours = sub.add_parser("hours", help="sum Snakemake's job accounting per stage into results/hours.md")
+    hours.set_defaults(run=_hours)
     plots = sub.add_parser("plots-diff", help="`dvc plots diff` as PNG and self-contained HTML")
     plots.add_argument("revisions", nargs="*", help="git revisions or experiment names (default: workspace vs HEAD)")
     plots.add_argument("--targets", nargs="*", help="plot files or names from dvc.yaml (default: all)")

@@ -8,7 +8,7 @@ end-to-end test starts unseeded, so every stage also runs through DVC.
 import shutil
 
 import pytest
-from workspace import commit, sh, snakemake
+from helpers import commit, sh, snakemake
 
 DATASETS = ("mnist", "fashion")
 INPUT_STAGES = ("fetch_data", "train_classifier", "embed_reference")
@@ -48,7 +48,17 @@ def smoke_study(repo_copy, smoke_inputs):
 
 @pytest.fixture(scope="session")
 def local_study(smoke_study):
-    """A finished (seeded) study in `<tmp>/ganbench`; its siblings are free for a DVC remote and clones."""
+    """A finished (seeded) study in `<tmp>/ganbench`, shared by the tests of every module: read it, never
+    change it (take a `study_copy` to change one)."""
     root = smoke_study("local")
     snakemake(root, "--cores", "2")
+    return root
+
+
+@pytest.fixture
+def study_copy(local_study, tmp_path):
+    """A private copy of the finished study in `<tmp>/ganbench`; its siblings are free for a DVC remote
+    and clones."""
+    root = tmp_path / "ganbench"
+    shutil.copytree(local_study, root, symlinks=True)
     return root

@@ -5,7 +5,7 @@ must equal those of the same study run by plain `snakemake` (tests share it via 
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import pytest
-from workspace import dvc_json, output_hashes, snakemake
+from helpers import dvc_json, output_hashes, snakemake
 
 pytestmark = pytest.mark.e2e
 RULES = {"real_samples", "train", "generate", "score", "score_real", "profile", "summarize", "pick", "report", "plot"}

@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from workspace import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
+from helpers import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
 
 from ganbench.pipeline.codedeps import code_deps
 from ganbench.pipeline.stages import STAGES
@@ -22,6 +22,7 @@ from ganbench.pipeline.stages import STAGES
 pytestmark = pytest.mark.e2e
 LR = "variants.dcgan_ns.g_opt.lr"
 CELL = "results/mnist/dcgan_ns/seed0"
+LEADERBOARD, FID = "results/leaderboard.json", "mnist.dcgan_ns.fid"  # the DVC metrics file and its key
 # what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
 # per-dataset stages that read every cell; never the data, the classifier or the real-data row
 DOWNSTREAM = (f"{CELL}/", "results/summary", "results/picks/", "results/report.md", "results/plots/mnist/")
@@ -48,13 +49,16 @@ def wait_for_queue(root, timeout_s: float = 900) -> str:
     raise AssertionError(f"dvc queue still busy after {timeout_s} s:\n{status}")
 
 
-def metric(shown: list, name: str, path: str, key: str):
-    """A metric of experiment `name` from `dvc exp show --json`."""
+def metric(shown: list, name: str, key: str = FID):
+    """A leaderboard figure (dotted key) of experiment `name` from `dvc exp show --json`."""
     for baseline in shown:
         for exp in baseline.get("experiments") or []:
             for rev in exp["revs"]:
                 if rev["name"] == name:
-                    return rev["data"]["metrics"][path]["data"][key]
+                    value = rev["data"]["metrics"][LEADERBOARD]["data"]
+                    for part in key.split("."):
+                        value = value[part]
+                    return value
     raise AssertionError(f"experiment {name} not in dvc exp show")
 
 
@@ -79,21 +83,44 @@ def test_a_forced_rerun_of_the_classifier_leaves_everything_downstream_current(s
     commit(study, "classifier retrained")  # its metrics file has a new train_seconds: the baseline of what follows
 
 
-def test_editing_a_module_stales_exactly_the_stages_that_import_it(study):
-    """Code deps are the import closure: an edit of the k-NN metrics stales scoring, not training."""
-    module = study / "src/ganbench/evaluation/metrics/knn.py"
-    text, stat = module.read_text(), module.stat()
-    importers = {stage.name for stage in STAGES if "src/ganbench/evaluation/metrics/knn.py" in code_deps(stage.script, study)}
-    assert {"score", "score_real", "embed_reference"} <= importers and "train" not in importers
-    module.write_text(text + "\n# an edit\n")
+STUDY_LEVEL = {"summarize", "pick", "report", "plot"}  # what may rerun after an edit of the reporting code
+EDITS = {  # module(s) edited -> (stages that must go stale in DVC, stages neither front end may plan)
+    "k-NN metrics": (("evaluation/metrics/knn.py",), {"score", "score_real", "embed_reference"},
+                     {"train", "generate", "profile"}),
+    "figure registry and plot code": (("reporting/figures.py", "reporting/plots.py"), {"plot", "report"},
+                                      {s.name for s in STAGES} - STUDY_LEVEL),
+    "metric registry": (("evaluation/registry.py",), {"score", "score_real"}, {"train", "generate", "profile"}),
+}
+
+
+def planned_stages(study) -> tuple[set[str], set[str]]:
+    """(stages `dvc status` calls changed, rules a Snakemake dry run would run)."""
+    stale = {name.split("@")[0] for name in dvc_json(study, "status")}
+    planned = set(re.findall(r"^(?:local)?rule (\w+):$", snakemake(study, "--cores", "1", "--dry-run"), re.M))
+    return stale, planned
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_editing_a_module_stales_exactly_the_stages_that_import_it(study, edit):
+    """Code deps are the import closure, and module boundaries are rerun boundaries: an edit of the
+    k-NN metrics stales scoring, not training; of a figure or the plot code only the plot and report
+    stages; of the metric registry no training."""
+    modules, must, never = EDITS[edit]
+    paths = [study / "src/ganbench" / m for m in modules]
+    saved = [(p, p.read_text(), p.stat()) for p in paths]
+    importers = {stage.name for stage in STAGES
+                 if any(str(p.relative_to(study)) in code_deps(stage.script, study) for p in paths)}
+    assert must <= importers and not importers & never
+    for path in paths:
+        path.write_text(path.read_text() + "\n# an edit\n")
     try:
-        stale = {name.split("@")[0] for name in dvc_json(study, "status")}
-        planned = set(re.findall(r"^(?:local)?rule (\w+):$", snakemake(study, "--cores", "1", "--dry-run"), re.M))
+        stale, planned = planned_stages(study)
     finally:
-        module.write_text(text)
-        os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        for path, text, stat in saved:
+            path.write_text(text)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert stale == importers  # DVC: the stages whose own deps changed
-    assert importers <= planned and "train" not in planned and "generate" not in planned  # Snakemake: + downstream
+    assert importers <= planned and not planned & never  # Snakemake: those and what is downstream of them
     assert dvc_json(study, "status") == {}
 
 
@@ -115,9 +142,11 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
     assert [name for name in rerun if not name.startswith(DOWNSTREAM)] == []
 
     diff = dvc_json(study, "metrics", "diff")  # HEAD (the baseline) against the workspace
-    changed = {path for path, figures in diff.items() if any(v.get("diff") for v in figures.values())}
-    assert {f"{CELL}/metrics.json", f"{CELL}/train.json", "results/summary.json"} <= changed
-    assert not any(path.startswith(("results/classifier", "results/mnist/real")) for path in changed)
+    assert list(diff) == [LEADERBOARD]  # the one metrics file: per-run files are versioned, not metrics
+    changed = {key for key, values in diff[LEADERBOARD].items() if values.get("diff")}
+    assert FID in changed and all(key.startswith(("mnist.dcgan_ns.", "picks.")) for key in changed)
+    lines = sh(study, sys.executable, "-m", "dvc", "metrics", "diff").splitlines()
+    assert any(FID in line for line in lines[:20])  # a person sees the edited variant's FID first
     assert_in_step(study)
 
 
@@ -128,20 +157,19 @@ def test_queued_sweep_show_and_diff(study):
     assert "Success" in wait_for_queue(study)
 
     shown = dvc_json(study, "exp", "show")
-    fids = {name: metric(shown, name, f"{CELL}/metrics.json", "fid") for name in ("lr-1e-3", "lr-5e-4")}
+    fids = {name: metric(shown, name) for name in ("lr-1e-3", "lr-5e-4")}
     assert all(f > 0 for f in fids.values()) and fids["lr-1e-3"] != fids["lr-5e-4"]
 
     diff = dvc_json(study, "exp", "diff", "lr-1e-3", "lr-5e-4")
     assert diff["params"]["params.yaml"][LR]["old"] == 0.001
     assert diff["params"]["params.yaml"][LR]["new"] == 0.0005
-    assert diff["metrics"][f"{CELL}/metrics.json"]["fid"]["diff"] != 0
-    assert "results/summary.json" in diff["metrics"]  # the variant x dataset means, compared too
+    assert diff["metrics"][LEADERBOARD][FID]["diff"] != 0
 
 
 def test_apply_and_branch_keep_an_experiment(study):
     dvc(study, "exp", "apply", "lr-5e-4")
     applied = json.loads((study / f"{CELL}/metrics.json").read_text())
-    assert applied["fid"] == metric(dvc_json(study, "exp", "show"), "lr-5e-4", f"{CELL}/metrics.json", "fid")
+    assert applied["fid"] == pytest.approx(metric(dvc_json(study, "exp", "show"), "lr-5e-4"), abs=1e-4)
     assert_in_step(study)  # the applied experiment's outputs count as built for both tools
 
     dvc(study, "exp", "branch", "lr-1e-3", "keep-lr-1e-3")

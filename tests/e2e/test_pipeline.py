@@ -11,7 +11,9 @@ import subprocess
 import sys
 
 import pytest
-from workspace import dvc_json, env, kill_when, output_mtimes, sh, snakemake
+from helpers import PARAMS_READ, dvc_json, env, kill_when, output_mtimes, sh, snakemake
+
+from ganbench.pipeline.stages import STAGES
 
 pytestmark = pytest.mark.e2e
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2"]
@@ -41,8 +43,56 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     assert real["protocol"] == metrics["protocol"]  # the floor row is scored exactly like the samples
     assert real["fid"] < metrics["fid"] and real["recall"] > metrics["recall"]
     assert dvc_json(local_study, "status") == {}  # Snakemake's onsuccess recorded its work in dvc.lock
-    shown = json.dumps(dvc_json(local_study, "metrics", "show"))
-    assert "fid" in shown and "test_accuracy" in shown
+    shown = dvc_json(local_study, "metrics", "show")[""]["data"]
+    assert list(shown) == ["results/leaderboard.json"]  # the leaderboard is the one DVC metrics file
+    board = shown["results/leaderboard.json"]["data"]
+    assert board["mnist"]["dcgan_ns"]["fid"] == pytest.approx(metrics["fid"], rel=1e-4)
+    assert board["picks"]["mnist"]["enterprise"] == "dcgan_ns"
+    table = sh(local_study, sys.executable, "-m", "ganbench", "leaderboard")
+    assert "| mnist | dcgan_ns |" in table and "| mnist | real data (floor) |" in table
+    hours = (local_study / "results/hours.md").read_text()  # Snakemake's job accounting, summed per stage
+    assert "| train | 1 |" in hours and "| score | 1 |" in hours and "Wall time of the last Snakemake run" in hours
+
+
+def stage_of(argv: list[str]):
+    """The stage a process ran (matched by script and, for scripts two stages share, by the command),
+    and its cell values from the command line; None for processes that are not stages."""
+    if not argv or not argv[0].endswith(".py") or "scripts/" not in argv[0]:
+        return None
+    script = "scripts/" + argv[0].rsplit("scripts/", 1)[1]
+    candidates = [s for s in STAGES if s.script == script]
+    stage = next((s for s in candidates if "/real/" in " ".join(argv) and "real" in s.name), candidates[0])
+    cell = {argv[i].lstrip("-"): argv[i + 1] for i in range(1, len(argv) - 1) if argv[i] in ("--dataset", "--variant",
+                                                                                               "--seed")}
+    return stage, cell
+
+
+def undeclared_reads(*roots) -> tuple[list[str], set[str]]:
+    """Params keys a stage process in any of `roots` read (helpers.PARAMS_READ) that its stage does not
+    declare, and the stages seen. A read key is covered by a declared key equal to it or above it
+    (`eval` covers `eval.samples`)."""
+    problems, stages_seen = set(), set()
+    for root in roots:
+        for line in (root / PARAMS_READ).read_text().splitlines():
+            found = stage_of(json.loads(line)["argv"])
+            if found is None:
+                continue
+            (stage, cell), read = found, json.loads(line)["read"]
+            stages_seen.add(stage.name)
+            declared = [key.format(**cell) for key in stage.params]
+            problems |= {f"{stage.name}: reads {key}" for key in read
+                         if not any(key == d or key.startswith(d + ".") for d in declared)}
+    return sorted(problems), stages_seen
+
+
+def test_every_stage_declares_the_params_it_reads(local_study, smoke_inputs):
+    """Each stage's declared params are its rerun trigger in both front ends: a key it reads but does not
+    declare would let an edit of that key leave its outputs stale. Every process in a copy records what
+    it read (ganbench.config.RecordingParams); the inputs copy ran the data, classifier and reference
+    stages, the seeded study every other one."""
+    problems, seen = undeclared_reads(local_study, smoke_inputs)
+    assert problems == []
+    assert seen == {s.name for s in STAGES}
 
 
 def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(local_study, smoke_study):
@@ -92,8 +142,9 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
     assert "Nothing to be done" in snakemake(root, "--cores", "1", "--dry-run")
 
 
-def test_snakemake_html_report_bundles_the_figures_and_the_report(local_study):
-    """`snakemake --report` (README): captions resolve, and the one-file report holds every figure."""
-    snakemake(local_study, "--report", "results/report.html")
-    page = (local_study / "results/report.html").read_text(errors="replace")
+def test_snakemake_html_report_bundles_the_figures_and_the_report(local_study, tmp_path):
+    """`snakemake --report` (README): captions resolve, and the one-file report holds every figure.
+    Written outside the shared study, which other tests compare file by file."""
+    snakemake(local_study, "--report", str(tmp_path / "report.html"))
+    page = (tmp_path / "report.html").read_text(errors="replace")
     assert len(page) > 100_000 and "time_to_quality.png" in page and "report.md" in page

@@ -1,20 +1,19 @@
 """The DVC remote round trip: push a finished study, clone the git repo afresh, `dvc pull`, and both
 front ends have nothing to do, with no stage rerun.
 
-Slow (minutes, shares its study with test_cluster.py): select or skip it with `-m e2e` / `-m "not e2e"`.
+Slow (minutes; works on copies of the shared finished study): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import subprocess
 import sys
 
 import pytest
-import yaml
-from workspace import GIT_USER, commit, dvc_json, output_hashes, sh, snakemake
+from helpers import GIT_USER, commit, dvc_json, edit_params, output_hashes, sh, snakemake
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_fresh_clone_pulls_the_study_and_neither_front_end_has_anything_to_do(local_study):
-    origin = local_study
+def test_a_fresh_clone_pulls_the_study_and_neither_front_end_has_anything_to_do(study_copy):
+    origin = study_copy
     sh(origin, sys.executable, "-m", "ganbench", "remote")  # the default: ../ganbench-dvc-remote
     assert (origin.parent / "ganbench-dvc-remote").is_dir()
     commit(origin, "study results")  # dvc.lock, the small metrics files, the remote in .dvc/config
@@ -35,9 +34,7 @@ def test_a_fresh_clone_pulls_the_study_and_neither_front_end_has_anything_to_do(
     assert sh(clone, "git", "status", "--porcelain") == ""
 
 
-def test_editing_threads_or_cluster_resources_reruns_nothing(local_study):
-    params = yaml.safe_load((local_study / "params.yaml").read_text())
-    params["resources"]["train"].update(threads=1, mem_mb=123, runtime=5, gpu=1)
-    (local_study / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    assert dvc_json(local_study, "status") == {}
-    assert "Nothing to be done" in snakemake(local_study, "--cores", "1", "--dry-run")
+def test_editing_threads_or_cluster_resources_reruns_nothing(study_copy):
+    edit_params(study_copy, lambda p: p["resources"]["train"].update(threads=1, mem_mb=123, runtime=5, gpu=1))
+    assert dvc_json(study_copy, "status") == {}
+    assert "Nothing to be done" in snakemake(study_copy, "--cores", "1", "--dry-run")

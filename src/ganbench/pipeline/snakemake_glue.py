@@ -6,11 +6,14 @@ the same table that generates dvc.yaml, and computed with the params Snakemake l
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.io import expand
 
+from ganbench.config import DEFAULT_PARAMS, ConfigError
 from ganbench.paths import REAL_ROW
 from ganbench.pipeline.codedeps import code_deps
 from ganbench.pipeline.stages import DATASET, SEED, STAGES, VARIANT, Stage
@@ -139,3 +142,25 @@ def resources(config: dict, rule_name: str) -> dict:
     settings = job_settings(config, rule_name)
     gpu = {"gpu": settings["gpu"]} if settings["gpu"] else {}
     return {"mem_mb": settings["mem_mb"], "runtime": settings["runtime"], **gpu}
+
+
+def _first_difference(a, b, prefix: str = "") -> str | None:
+    """Dotted key of the first place where two parsed YAML documents differ, or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(a.keys() | b.keys(), key=str):
+            if key not in a or key not in b:
+                return f"{prefix}{key}"
+            found = _first_difference(a[key], b[key], f"{prefix}{key}.")
+            if found:
+                return found
+        return None
+    return None if a == b else prefix.rstrip(".") or "<top level>"
+
+
+def refuse_overrides(config: dict, path: str | os.PathLike = DEFAULT_PARAMS) -> None:
+    """Snakemake's `--config` / `--configfile` change the DAG but not what the stage scripts compute
+    (they read params.yaml), so a config that differs from the file is refused with one line."""
+    differing = _first_difference(dict(config), yaml.safe_load(Path(path).read_text()))
+    if differing:
+        raise ConfigError(f"{path}: {differing}: set on the command line (--config / --configfile), but the stage "
+                          f"scripts read {path}; edit it there, or run `dvc exp run -S {differing}=...`")

@@ -12,6 +12,7 @@ DATASET_SUMMARY_JSON = "results/summary/{dataset}.json"
 SUMMARY_CSV = "results/summary.csv"
 SUMMARY_JSON = "results/summary.json"
 REPORT_MD = "results/report.md"
+LEADERBOARD_JSON = "results/leaderboard.json"  # the DVC metrics: the study's leaderboard
 PICKS_JSON = "results/picks/{dataset}.json"  # the home AI and enterprise AI picks, with their evidence
 PICK_GIF = "results/picks/{dataset}-{role}.gif"  # the training GIF of a pick (seed 0)
 PLOT = "results/plots/{dataset}/{name}.png"

@@ -128,7 +128,9 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
              "(nothing else ran on them); a variant with a diverged run is not eligible for a pick.", "",
              f"Home AI budget: {_budget_text(settings['home'])}, measured on the study machine. Enterprise AI: best "
              f"quality at any cost. A pick's lead over the runner-up counts only if Welch's t-test on the per-seed "
-             f"values gives p < {settings['alpha']}; otherwise it is called inconclusive.", ""]
+             f"values gives p < {settings['alpha']}; otherwise it is called inconclusive.", "",
+             "Where the hours of the study went, per stage, from Snakemake's own job accounting: [hours.md](hours.md) "
+             "(written after a Snakemake run, not by a stage).", ""]
     for dataset, variants in summary.items():
         data = runs[runs["dataset"] == dataset]
         trained = {name: entry for name, entry in variants.items() if name != REAL_ROW}

@@ -1,0 +1,75 @@
+"""Where the hours go: Snakemake's own accounting of every job, summed per stage.
+
+Every rule has a `benchmark:` file (logs/benchmarks/<stage>/<cell>.tsv: wall seconds, peak RSS, CPU
+seconds of the job's processes, written by Snakemake). They are timing, not results, so they stay
+out of DVC's outputs and out of every stage's inputs; `ganbench hours` (run by the Snakefile's
+`onsuccess:` after a study) sums them per stage into results/hours.md and results/hours.csv,
+with the wall time of the Snakemake run that just finished (from the stamp `onstart:` writes).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from ganbench.io import atomic_path
+
+BENCHMARKS = Path("logs/benchmarks")
+STARTED = Path("logs/run_started")  # written by the Snakefile's onstart: epoch seconds
+HOURS_MD, HOURS_CSV = Path("results/hours.md"), Path("results/hours.csv")
+
+
+def read_jobs(root: Path = Path(".")) -> pd.DataFrame:
+    """One row per job: stage, cell, seconds, max_rss (MB), cpu_time (s), from every benchmark file."""
+    rows = []
+    for tsv in sorted((root / BENCHMARKS).rglob("*.tsv")):
+        table = pd.read_csv(tsv, sep="\t")
+        if table.empty:
+            continue
+        last = table.iloc[-1]  # `--benchmark-repeats` would add rows; the last is the job as run
+        rows.append({"stage": tsv.relative_to(root / BENCHMARKS).parts[0],
+                     "cell": str(tsv.relative_to(root / BENCHMARKS).with_suffix("")),
+                     "seconds": float(last["s"]), "max_rss_mb": pd.to_numeric(last.get("max_rss"), errors="coerce"),
+                     "cpu_seconds": pd.to_numeric(last.get("cpu_time"), errors="coerce")})
+    return pd.DataFrame(rows, columns=["stage", "cell", "seconds", "max_rss_mb", "cpu_seconds"])
+
+
+def per_stage(jobs: pd.DataFrame) -> pd.DataFrame:
+    """Jobs, total and mean wall seconds, share of all job seconds, peak RSS and cores busy per stage,
+    the costliest stage first."""
+    table = jobs.groupby("stage").agg(jobs=("cell", "count"), seconds=("seconds", "sum"),
+                                      mean_seconds=("seconds", "mean"), max_rss_mb=("max_rss_mb", "max"),
+                                      cpu_seconds=("cpu_seconds", "sum"))
+    table["share"] = table["seconds"] / table["seconds"].sum()
+    table["cores_busy"] = table["cpu_seconds"] / table["seconds"]
+    return table.sort_values("seconds", ascending=False)
+
+
+def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
+    total = table["seconds"].sum()
+    lines = ["# Where the hours go", "",
+             "Snakemake's job accounting (`benchmark:` files in logs/benchmarks/), summed per stage over the jobs "
+             "whose outputs the study holds (a job rerun later counts once, at its last run). Job seconds add up "
+             "across jobs that ran side by side, so their sum can exceed the wall time.", ""]
+    if wall_seconds is not None:
+        lines += [f"Wall time of the last Snakemake run, to the end of its bookkeeping: {wall_seconds / 60:.1f} min.", ""]
+    lines += ["| stage | jobs | job time | mean per job | share | cores busy | peak RSS |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for stage, row in table.iterrows():
+        lines.append(f"| {stage} | {row.jobs} | {row.seconds / 60:.1f} min | {row.mean_seconds:.1f} s | "
+                     f"{100 * row.share:.1f} % | {row.cores_busy:.2f} | {row.max_rss_mb:.0f} MB |")
+    lines.append(f"| all | {int(table['jobs'].sum())} | {total / 60:.1f} min | | 100 % | | |")
+    return "\n".join(lines) + "\n"
+
+
+def write(root: Path = Path(".")) -> Path:
+    """Write results/hours.md and .csv from the benchmark files under `root`; returns the .md path."""
+    table = per_stage(read_jobs(root))
+    stamp = root / STARTED
+    wall = time.time() - float(stamp.read_text()) if stamp.is_file() else None
+    with atomic_path(root / HOURS_CSV) as tmp:
+        table.to_csv(tmp, float_format="%.6g")
+    with atomic_path(root / HOURS_MD) as tmp:
+        tmp.write_text(render(table, wall))
+    return root / HOURS_MD

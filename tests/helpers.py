@@ -1,0 +1,101 @@
+"""What every test module shares: the repository's path, running a command in a copy of the repository,
+editing a copy's params.yaml, and what the end-to-end tests read back from a copy.
+
+A copy (tests/conftest.py makes them) is self-contained: its own git repo, and its own `src/` first on
+PYTHONPATH, so the stage scripts run the copy's library and not the installed one (an editable install
+points elsewhere). Every process run in a copy appends the params keys it read to
+logs/params_read.jsonl (`ganbench.config.PARAMS_LOG`), which tests/e2e/test_pipeline.py checks against
+what each stage declares.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
+PARAMS_READ = Path("logs/params_read.jsonl")
+
+
+def env(root: Path) -> dict:
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, "PYTHONPATH": str(root / "src"), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "GANBENCH_PARAMS_LOG": str(root / PARAMS_READ)}
+
+
+def run(root: Path, *cmd: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """Run `cmd` in the copy at `root` (its own src/ first); the finished process, whatever its status."""
+    (root / PARAMS_READ).parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env(root), timeout=timeout)
+
+
+def sh(root: Path, *cmd: str) -> str:
+    """Run `cmd` in `root`; fail the test with its output unless it succeeds; its stdout + stderr."""
+    done = run(root, *cmd)
+    assert done.returncode == 0, f"{' '.join(cmd)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
+
+
+def snakemake(root: Path, *args: str) -> str:
+    return sh(root, sys.executable, "-m", "snakemake", *args)
+
+
+def dvc_json(root: Path, *args: str):
+    """`dvc <args> --json` in `root`, parsed (stdout only: DVC may warn on stderr)."""
+    done = run(root, sys.executable, "-m", "dvc", *args, "--json")
+    assert done.returncode == 0, f"dvc {' '.join(args)} failed:\n{done.stderr[-3000:]}"
+    return json.loads(done.stdout)
+
+
+def edit_params(root: Path, edit: Callable[[dict], None]) -> None:
+    """Apply `edit(params: dict)` to root/params.yaml (rewritten without its comments)."""
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    edit(params)
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def commit(root: Path, message: str) -> None:
+    sh(root, "git", "add", "-A")
+    sh(root, "git", *GIT_USER, "commit", "-qm", message)
+
+
+def _outputs(root: Path):
+    return [p for top in ("data", "models", "results") for p in sorted((root / top).rglob("*"))
+            if p.is_file() and p.name != ".gitignore"]
+
+
+def output_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every pipeline output (data/, models/, results/), by path relative to `root`."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in _outputs(root)}
+
+
+def output_mtimes(root: Path) -> dict[str, int]:
+    """mtime of every pipeline output, by path relative to `root`: an output whose mtime changed was
+    rewritten by a stage that ran."""
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in _outputs(root)}
+
+
+def kill_when(root: Path, cmd: list[str], pattern: str) -> str:
+    """Run `cmd` in `root` and SIGKILL it with every process it started (its process group) as soon
+    as a line of its output matches `pattern`; returns the output seen. Fails if it ends first."""
+    proc = subprocess.Popen(cmd, cwd=root, env={**env(root), "PYTHONUNBUFFERED": "1"}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if re.search(pattern, line):
+            break
+    assert proc.poll() is None, f"{cmd} ended before printing {pattern!r}:\n" + "".join(seen[-40:])
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    return "".join(seen)
