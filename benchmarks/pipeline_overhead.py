@@ -48,7 +48,7 @@ def main() -> None:
     train_rss = [r for r in train_rss if r]
     if train_rss:
         print(f"{'training peak RSS':24s} {max(train_rss) / GIB_MB:6.2f} GiB max over {len(train_rss)} jobs (target <= 2)")
-    samples = sorted(Path("results").glob("*/dcgan_ns/seed0/samples.npz"))
+    samples = sorted(p for p in Path("results").glob("*/*/seed0/samples.npz") if p.parts[2] != "real")
     if samples:
         dataset = samples[0].parts[1]
         with tempfile.TemporaryDirectory() as tmp:

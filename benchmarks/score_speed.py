@@ -2,7 +2,9 @@
 <= 5 s for 10,000 samples on 2 CPU cores), labelled samples so that per-class metrics are scored by
 label and by predicted class. Prints each part (best wall and CPU seconds, share of the parts' wall
 sum) and the total; not a test. The line "+ per-class" is the k-NN pass with both groupings, i.e. it
-includes the line above it; its share counts only the difference.
+includes the line above it; its share counts only the difference. The line "Keras predict" is the
+TensorFlow forward pass the embedder used before its NumPy one (`ganbench.evaluation.forward`), for
+comparison only (not in the shares).
 
     python benchmarks/score_speed.py [--dataset mnist] [--samples 10000] [--repeats 3]
 
@@ -13,13 +15,14 @@ import argparse
 import os
 import time
 
+import keras
 import numpy as np
 
 from ganbench import paths
 from ganbench.config import load_params
 from ganbench.data.splits import load_split
 from ganbench.evaluation.classifier import build_lenet
-from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import FEATURE_LAYER, Embedder, load_classifier, weights_sha256
 from ganbench.evaluation.metrics import classes, fid_cached, kid, knn
 from ganbench.evaluation.reference import build_reference, cached_reference
 from ganbench.evaluation.scoring import score
@@ -74,7 +77,7 @@ def main() -> None:
     print(f"{args.samples} samples vs {len(reference.features)} reference images ({origin}); "
           f"KID {eval_params['kid_subsets']} x {eval_params['kid_subset_size']}, k = {eval_params['knn_k']} in "
           f"{eval_params['knn_space']} space; per class by label and by predicted class")
-    embed(x[:1000])  # trace the graph once, as a long-lived scorer would have
+    embed(x[:1000])  # warm up, as a long-lived scorer would be
     feats, probs = embed(x)
     groups = {"by_predicted": np.argmax(probs, axis=1), "by_label": y}
     points = knn.to_space(feats, eval_params["knn_space"])
@@ -91,11 +94,16 @@ def main() -> None:
                                                  for g in groups.values()],
     }
     times = {name: timed(fn, args.repeats) for name, fn in parts.items()}
+    clf = embed.classifier
+    two_headed = keras.Model(clf.inputs, [clf.get_layer(FEATURE_LAYER).output, clf.outputs[0]])
+    two_headed.predict(x[:1000], batch_size=1000, verbose=0)  # trace once
+    keras_wall, keras_cpu = timed(lambda: two_headed.predict(x, batch_size=1000, verbose=0), args.repeats)
     own = {name: wall for name, (wall, _) in times.items()}  # wall seconds a part adds to the others
     own[PER_CLASS_KNN] -= own["precision/recall/density/coverage"]
     print(f"  {'part':36s} {'wall s':>7s} {'cpu s':>7s} {'share':>6s}")
     for name, (wall, cpu) in times.items():
         print(f"  {name:36s} {wall:7.2f} {cpu:7.2f} {own[name] / sum(own.values()):6.0%}")
+    print(f"  {'(before: embed by Keras predict)':36s} {keras_wall:7.2f} {keras_cpu:7.2f}")
     total, total_cpu = timed(lambda: score(x, reference, embed, eval_params, y), args.repeats)
     verdict = "met" if total <= TARGET_SECONDS else "MISSED"
     print(f"score(): all metrics, best of {args.repeats}: {total:.2f} s wall, {total_cpu:.2f} s cpu "

@@ -20,12 +20,12 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
+from tutorial_loop import plain_step
 
 from ganbench.config import deep_merge, load_params
 from ganbench.runtime import configure
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
-from ganbench.training.models import get_architecture
 from ganbench.training.profile import graph_flops
 
 CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
@@ -75,32 +75,14 @@ def paired_ratio(numerator: np.ndarray, denominator: np.ndarray) -> str:
 
 
 def tutorial_loop(settings: dict, images: tf.Tensor):
-    """The tutorial's train_step (tensorflow.org/tutorials/generative/dcgan), verbatim in spirit."""
-    arch = get_architecture(settings["arch"])
-    generator, discriminator = arch.generator(100, 1.0), arch.discriminator(1.0, False, 0.3)
-    cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
-    g_opt, d_opt = keras.optimizers.Adam(1e-4), keras.optimizers.Adam(1e-4)
-
-    @tf.function
-    def train_step(batch):
-        noise = tf.random.normal([settings["batch"], 100])
-        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            generated = generator(noise, training=True)
-            real_output = discriminator(batch, training=True)
-            fake_output = discriminator(generated, training=True)
-            gen_loss = cross_entropy(tf.ones_like(fake_output), fake_output)
-            disc_loss = (cross_entropy(tf.ones_like(real_output), real_output)
-                         + cross_entropy(tf.zeros_like(fake_output), fake_output))
-        g_grads = gen_tape.gradient(gen_loss, generator.trainable_variables)
-        d_grads = disc_tape.gradient(disc_loss, discriminator.trainable_variables)
-        g_opt.apply_gradients(zip(g_grads, generator.trainable_variables))
-        d_opt.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+    """The tutorial's train_step (benchmarks/tutorial_loop.py) on a constant batch; a timing function."""
+    plain = plain_step(settings)
 
     def run(warmup: int, steps: int) -> float:
         ends = []
         for _ in range(warmup + steps):
-            train_step(images)
-            g_opt.iterations.numpy()  # wait for the step, as Keras does to report its logs
+            plain.step(images)
+            plain.g_optimizer.iterations.numpy()  # wait for the step, as Keras does to report its logs
             ends.append(time.perf_counter())
         return steady_seconds_per_step(ends, warmup)
 

@@ -28,7 +28,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-import tensorflow as tf  # noqa: E402
+from tutorial_loop import plain_step  # noqa: E402
 
 from ganbench import paths  # noqa: E402
 from ganbench.config import load_params, run_budget, variant  # noqa: E402
@@ -38,7 +38,6 @@ from ganbench.evaluation.metrics.fid import frechet_distance, gaussian_stats  # 
 from ganbench.runtime import configure  # noqa: E402
 from ganbench.training.batches import real_batches  # noqa: E402
 from ganbench.training.loop import train_gan  # noqa: E402
-from ganbench.training.losses import get_loss  # noqa: E402
 from ganbench.training.models import get_architecture  # noqa: E402
 from ganbench.training.sampling import balanced_labels, fixed_latents  # noqa: E402
 
@@ -46,45 +45,18 @@ from ganbench.training.sampling import balanced_labels, fixed_latents  # noqa: E
 def plain_loop(settings: dict, x: np.ndarray, y: np.ndarray, seed: int, steps: int, eval_every: int, fid_of) -> list:
     """The tutorial's loop for `settings` (d_steps 1); [(step, seconds, fid)] at every eval point."""
     keras.utils.set_random_seed(seed)
-    arch = get_architecture(settings["arch"])
-    g = arch.generator(settings["latent_dim"], settings["width"])
-    d = arch.discriminator(settings["d_width"], settings["d_spectral_norm"], settings["d_dropout"])
-    ema = keras.models.clone_model(g) if settings["ema_decay"] else None
-    if ema is not None:
-        ema.set_weights(g.get_weights())
-    loss_fn = get_loss(settings["loss"])
-    g_opt, d_opt = (keras.optimizers.Adam(o["lr"], beta_1=o["beta_1"], beta_2=o["beta_2"])
-                    for o in (settings["g_opt"], settings["d_opt"]))
-    conditional, latent_dim = arch.conditional, settings["latent_dim"]
-
-    @tf.function
-    def train_step(batch):
-        real, labels = batch if conditional else (batch, None)
-        noise = tf.random.normal([tf.shape(real)[0], latent_dim])
-        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
-            fake = g([noise, labels] if conditional else noise, training=True)
-            real_logits = d([real, labels] if conditional else real, training=True)
-            fake_logits = d([fake, labels] if conditional else fake, training=True)
-            d_loss, g_loss = loss_fn(real_logits, fake_logits)
-        g_opt.apply_gradients(zip(gen_tape.gradient(g_loss, g.trainable_variables), g.trainable_variables))
-        d_opt.apply_gradients(zip(disc_tape.gradient(d_loss, d.trainable_variables), d.trainable_variables))
-        if ema is not None:
-            t = tf.cast(g_opt.iterations, tf.float32)
-            decay = tf.minimum(settings["ema_decay"], (1.0 + t) / (10.0 + t))
-            for e, w in zip(ema.trainable_weights, g.trainable_weights):
-                e.assign(decay * e + (1.0 - decay) * w)
-            for e, w in zip(ema.non_trainable_weights, g.non_trainable_weights):
-                e.assign(w)
+    plain = plain_step(settings)
+    conditional = get_architecture(settings["arch"]).conditional
 
     batches = iter(real_batches(x, y if conditional else None, settings["batch"], seed))
     points, seconds = [], 0.0
     for start in range(0, steps, eval_every):
         started = time.perf_counter()
         for _ in range(eval_every):
-            train_step(next(batches))
-        g_opt.iterations.numpy()  # wait for the last step, as Keras does to report its logs
+            plain.step(next(batches))
+        plain.g_optimizer.iterations.numpy()  # wait for the last step, as Keras does to report its logs
         seconds += time.perf_counter() - started
-        points.append((start + eval_every, seconds, fid_of(ema or g)))
+        points.append((start + eval_every, seconds, fid_of(plain.sampler)))
     return points
 
 

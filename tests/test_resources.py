@@ -12,7 +12,7 @@ from ganbench.pipeline.stages import STAGES
 
 def test_the_schema_names_exactly_the_stages():
     schema = yaml.safe_load((REPO / "schemas/params.schema.yaml").read_text())
-    assert set(schema["properties"]["resources"]["properties"]) == {s.name for s in STAGES} | {"default"}
+    assert set(schema["properties"]["resources"]["propertyNames"]["enum"]) == {s.name for s in STAGES} | {"default"}
 
 
 def dry_run_resources(root: Path, target: str) -> dict[str, str]:

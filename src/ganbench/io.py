@@ -55,14 +55,6 @@ def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
             np.savez(f, **arrays)
 
 
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
-
-
 def sha256_array(a: np.ndarray) -> str:
     """Hash of an array's raw bytes in C order (the content hash used in data cards)."""
     return hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import keras
 
-from ganbench.data.splits import NUM_CLASSES
 from ganbench.training.gan import GAN
 from ganbench.training.losses import get_loss
 from ganbench.training.models import get_architecture
@@ -15,7 +14,7 @@ def build_gan(variant: dict, seed: int) -> GAN:
     arch = get_architecture(variant["arch"])
     discriminator = arch.discriminator(variant["d_width"], variant["d_spectral_norm"], variant["d_dropout"])
     gan = GAN(arch.generator(variant["latent_dim"], variant["width"]), discriminator,
-              variant["latent_dim"], seed, conditional=arch.conditional, num_classes=NUM_CLASSES,
+              variant["latent_dim"], seed, conditional=arch.conditional,
               d_steps=variant["d_steps"], gp_weight=variant["gp_weight"], ema_decay=variant["ema_decay"])
 
     def adam(opt: dict) -> keras.optimizers.Optimizer:

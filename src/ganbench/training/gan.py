@@ -21,11 +21,11 @@ class GAN(keras.Model):
     (images, int labels (B,)) tuples when `conditional`."""
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, latent_dim: int, seed: int, *,
-                 conditional: bool = False, num_classes: int = 10, d_steps: int = 1, gp_weight: float = 0.0,
+                 conditional: bool = False, d_steps: int = 1, gp_weight: float = 0.0,
                  ema_decay: float | None = None):
         super().__init__()
         self.generator, self.discriminator = generator, discriminator
-        self.latent_dim, self.conditional, self.num_classes = latent_dim, conditional, num_classes
+        self.latent_dim, self.conditional = latent_dim, conditional
         self.d_steps, self.gp_weight, self.ema_decay = d_steps, gp_weight, ema_decay
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.ema_generator = None
