@@ -14,6 +14,9 @@ thread-pool start and the shuffle buffer's first fill excluded), best of `repeat
 turns: how a long training run spends its time. The per-turn ratios (median, range) show how
 much of a gap is the machine's drift.
 """
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 import argparse
 import time
 

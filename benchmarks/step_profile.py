@@ -10,6 +10,9 @@ and, for the matmul and convolution classes, the GFLOP/s reached inside those op
 best float32 matmul rate measured just before and just after the trace. This is the profile behind the roofline and parity
 figures of benchmarks/README.md: it says whether a step is slow in its matmuls or around them.
 """
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 import argparse
 import glob
 import tempfile

@@ -15,6 +15,9 @@ both. Prints, per recipe: the FID curves (mean and range over seeds) and whether
 the seed spread, and seconds per step of each (ratio fit / loop, target <= 1.0). Writes the curves
 (CSV) and a figure to --out. Run it in a clone with the study's classifier, on an otherwise idle machine.
 """
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 import argparse
 import tempfile
 import time

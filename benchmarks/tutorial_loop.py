@@ -5,6 +5,9 @@ GradientTapes, written out independently of ganbench's `GAN.train_step`, for any
 """
 from __future__ import annotations
 
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 from typing import NamedTuple
 
 import keras

@@ -1,6 +1,7 @@
 """`ganbench`: the user-facing commands. The pipeline's stages stay `python scripts/<stage>.py`.
 
     ganbench leaderboard                # the study's results: variants as rows, headline metrics as columns
+    ganbench status                     # what this clone holds: current, stale, or only not downloaded
     ganbench score --dataset mnist --samples my.npz --out my.json   # score any sample set (+ my.md)
     ganbench profile smoke              # make profiles/smoke.yaml (over default) the study: params.yaml
     ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
@@ -32,6 +33,12 @@ def _leaderboard(args: argparse.Namespace) -> None:
     print(table(board, args.quality))
 
 
+def _status(args: argparse.Namespace) -> None:
+    from ganbench.pipeline.status import clone_state, render
+
+    print(render(clone_state()))
+
+
 def _score(args: argparse.Namespace) -> None:
     from ganbench.evaluation.score_file import score_file
 
@@ -47,9 +54,11 @@ def _profile(args: argparse.Namespace) -> None:
 
 def _sync(args: argparse.Namespace) -> int:
     from ganbench.pipeline.frontends import commit_to_dvc, touch_snakemake
+    from ganbench.reporting.hours import timed_as_job
 
     if args.source == "snakemake":
-        commit_to_dvc()
+        with timed_as_job("sync", "dvc_commit"):  # counted in results/hours.md beside the stages' jobs
+            commit_to_dvc()
         return 0
     return 0 if touch_snakemake() else 1
 
@@ -102,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--file", default=LEADERBOARD_JSON, help="leaderboard JSON (default: %(default)s)")
     board.add_argument("--quality", default="fid", help="the metric the picks rank by (params report.quality)")
     board.set_defaults(run=_leaderboard)
+    sub.add_parser("status", help="what this clone holds: stale stages vs outputs only not downloaded").set_defaults(
+        run=_status)
     score = cli.add_stage_flags(sub.add_parser("score", help="score a sample set (.npz) in the pipeline's classifier"))
     score.add_argument("--samples", required=True, help=".npz with x (and optionally labels y)")
     score.add_argument("--out", required=True, help="metrics JSON to write (a Markdown table goes beside it)")

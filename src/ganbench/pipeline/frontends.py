@@ -26,7 +26,8 @@ class FrontendError(GanbenchError):
     """A Snakemake or DVC command failed; the message carries the end of its output."""
 
 
-def _run(workdir: Path, *cmd: str) -> str:
+def run_module(workdir: Path, *cmd: str) -> str:
+    """`python -m <cmd>` in `workdir`; its stdout, or a FrontendError with the end of its stderr."""
     done = subprocess.run([sys.executable, "-m", *cmd], cwd=workdir, capture_output=True, text=True)
     if done.returncode:
         raise FrontendError(f"{' '.join(cmd[:3])} failed in {workdir}: {one_line(done.stderr)[-2000:]}")
@@ -35,12 +36,12 @@ def _run(workdir: Path, *cmd: str) -> str:
 
 def dvc_stale_stages(workdir: Path = Path(".")) -> set[str]:
     """Stages `dvc status` reports as changed, by DVC name (e.g. `train@mnist-dcgan_ns-0`)."""
-    return set(json.loads(_run(workdir, "dvc", "status", "--json") or "{}"))
+    return set(json.loads(run_module(workdir, "dvc", "status", "--json") or "{}"))
 
 
 def snakemake_pending_outputs(workdir: Path = Path(".")) -> set[str]:
     """Outputs Snakemake would (re)build now: `--summary` rows whose plan is not "no update"."""
-    rows = csv.DictReader(_run(workdir, "snakemake", "--summary", "--nolock").splitlines(), delimiter="\t")
+    rows = csv.DictReader(run_module(workdir, "snakemake", "--summary", "--nolock").splitlines(), delimiter="\t")
     return {row["output_file"] for row in rows if row["plan"] != "no update"}
 
 
@@ -65,7 +66,7 @@ def commit_to_dvc(workdir: Path = Path(".")) -> list[str]:
     ready = sorted(name for name in dvc_stale_stages(workdir)
                    if all((workdir / o).exists() and o not in pending for o in stage_outputs(name)))
     for start in range(0, len(ready), COMMIT_BATCH):
-        _run(workdir, "dvc", "commit", "--force", "--no-relink", *ready[start:start + COMMIT_BATCH])
+        run_module(workdir, "dvc", "commit", "--force", "--no-relink", *ready[start:start + COMMIT_BATCH])
     log.info("dvc: committed %d stage(s) that Snakemake has brought up to date", len(ready))
     return ready
 
@@ -76,6 +77,6 @@ def touch_snakemake(workdir: Path = Path(".")) -> bool:
     if stale:
         log.warning("dvc status is not clean (%d stage(s) to redo); run `dvc repro` first", len(stale))
         return False
-    _run(workdir, "snakemake", "--touch", "--cores", "1", "--nolock")
+    run_module(workdir, "snakemake", "--touch", "--cores", "1", "--nolock")
     log.info("snakemake: outputs marked up to date")
     return True

@@ -8,8 +8,11 @@ with the wall time of the Snakemake run that just finished (from the stamp `onst
 """
 from __future__ import annotations
 
+import contextlib
+import resource
 import time
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -18,6 +21,21 @@ from ganbench.io import atomic_path
 BENCHMARKS = Path("logs/benchmarks")
 STARTED = Path("logs/run_started")  # written by the Snakefile's onstart: epoch seconds
 HOURS_MD, HOURS_CSV = Path("results/hours.md"), Path("results/hours.csv")
+
+
+@contextlib.contextmanager
+def timed_as_job(stage: str, name: str, root: Path = Path(".")) -> Iterator[None]:
+    """Time a piece of bookkeeping that is not a Snakemake job (the DVC commit after a study) and write
+    it as a benchmark file of its own, so that results/hours.md counts it too: logs/benchmarks/<stage>/<name>.tsv."""
+    started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    yield
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    path = root / BENCHMARKS / stage / f"{name}.tsv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        tmp.write_text(f"s\tmax_rss\tcpu_time\n{time.perf_counter() - started:.4f}\t{after.ru_maxrss / 1024:.2f}\t"
+                       f"{cpu_seconds:.2f}\n")
 
 
 def read_jobs(root: Path = Path(".")) -> pd.DataFrame:
@@ -57,7 +75,7 @@ def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
     lines += ["| stage | jobs | job time | mean per job | share | cores busy | peak RSS |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for stage, row in table.iterrows():
-        lines.append(f"| {stage} | {row.jobs} | {row.seconds / 60:.1f} min | {row.mean_seconds:.1f} s | "
+        lines.append(f"| {stage} | {int(row.jobs)} | {row.seconds / 60:.1f} min | {row.mean_seconds:.1f} s | "
                      f"{100 * row.share:.1f} % | {row.cores_busy:.2f} | {row.max_rss_mb:.0f} MB |")
     lines.append(f"| all | {int(table['jobs'].sum())} | {total / 60:.1f} min | | 100 % | | |")
     return "\n".join(lines) + "\n"
