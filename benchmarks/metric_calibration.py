@@ -18,7 +18,8 @@ import numpy as np
 from ganbench import paths
 from ganbench.config import load_params
 from ganbench.data.splits import holdout_rows, load_split
-from ganbench.evaluation.embedding import FEATURE_LAYER, Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import Embedder, load_classifier
+from ganbench.evaluation.identity import FEATURE_LAYER, weights_sha256
 from ganbench.evaluation.metrics import knn
 from ganbench.evaluation.reference import build_reference
 from ganbench.evaluation.scoring import read_samples, score

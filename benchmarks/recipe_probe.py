@@ -18,7 +18,8 @@ import yaml
 from ganbench import paths
 from ganbench.config import deep_merge, load_params, variant
 from ganbench.data.splits import load_split
-from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import Embedder, load_classifier
+from ganbench.evaluation.identity import weights_sha256
 from ganbench.evaluation.reference import cached_reference
 from ganbench.evaluation.scoring import score
 from ganbench.runtime import configure

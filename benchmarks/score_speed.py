@@ -11,6 +11,9 @@ comparison only (not in the shares).
 Uses the study's classifier, data and reference cache when they exist (run the pipeline first),
 otherwise an untrained LeNet on random images: the cost is the same, only the numbers differ.
 """
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 import argparse
 import os
 import time
@@ -22,7 +25,8 @@ from ganbench import paths
 from ganbench.config import load_params
 from ganbench.data.splits import load_split
 from ganbench.evaluation.classifier import build_lenet
-from ganbench.evaluation.embedding import FEATURE_LAYER, Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import Embedder, load_classifier
+from ganbench.evaluation.identity import FEATURE_LAYER, weights_sha256
 from ganbench.evaluation.metrics import classes, fid_cached, kid, knn
 from ganbench.evaluation.reference import build_reference, cached_reference
 from ganbench.evaluation.scoring import score

@@ -4,7 +4,8 @@ FID Gaussians, overall and per class, and what they came from)."""
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.data.splits import load_split
-from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import Embedder, load_classifier
+from ganbench.evaluation.identity import weights_sha256
 from ganbench.evaluation.reference import build_reference, save_reference
 from ganbench.runtime import configure
 

@@ -5,7 +5,7 @@ from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.data.splits import load_split
 from ganbench.evaluation.classifier import evaluate, train_classifier
-from ganbench.evaluation.embedding import weights_sha256
+from ganbench.evaluation.identity import weights_sha256
 from ganbench.io import write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure

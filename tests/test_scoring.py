@@ -3,22 +3,22 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
+from helpers import REPO
 
 from ganbench.data.splits import DataError, holdout_rows
 from ganbench.evaluation.classifier import build_lenet
-from ganbench.evaluation.embedding import Embedder, weights_sha256
+from ganbench.evaluation.embedding import Embedder
+from ganbench.evaluation.identity import weights_sha256
 from ganbench.evaluation.protocol import ProtocolMismatch, check_comparable
 from ganbench.evaluation.reference import build_reference, cached_reference, load_reference, save_reference
 from ganbench.evaluation.score_table import render_markdown
 from ganbench.evaluation.scoring import as_model_input, read_samples, score
 from ganbench.pipeline.profiles import materialise
 
-ROOT = Path(__file__).resolve().parents[1]
 EVAL = {"samples": 40, "reference": "test", "latent_seed": 1, "kid_subsets": 2, "kid_subset_size": 20, "knn_k": 3,
         "knn_space": "unit"}
 Y_REF = np.arange(40) % 10  # four reference images per class: enough for k = 3 within a class
@@ -106,8 +106,8 @@ def test_read_samples_checks_labels(tmp_path):
 
 def test_score_cli_reports_bad_samples_in_one_line_before_loading_anything(tmp_path):
     np.savez(tmp_path / "bad.npz", x=np.full((5, 28, 28), 255.0, np.float32))
-    (tmp_path / "params.yaml").write_text(materialise("smoke", ROOT / "profiles"))
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "score.py"), "--dataset", "mnist",
+    (tmp_path / "params.yaml").write_text(materialise("smoke", REPO / "profiles"))
+    run = subprocess.run([sys.executable, str(REPO / "scripts" / "score.py"), "--dataset", "mnist",
                           "--samples", "bad.npz", "--out", "m.json"], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     assert run.returncode == 1
@@ -203,9 +203,10 @@ def test_the_markdown_table_has_the_main_metrics_the_protocol_and_a_line_per_cla
     text = render_markdown(result, "mnist: x.npz")
     assert text.startswith("# mnist: x.npz\n")
     assert f"| FID (lower is better) | {result['fid']:.2f} |" in text
-    assert f"| precision / recall | {result['precision']:.3f} / {result['recall']:.3f} |" in text
-    assert "| KID std over subsets / standard error |" in text
-    assert f"| conditional accuracy | {result['conditional_accuracy']:.3f} |" in text
+    assert f"| precision (higher is better) | {result['precision']:.3f} |" in text
+    assert f"| recall (higher is better) | {result['recall']:.3f} |" in text
+    assert "| KID std over subsets |" in text and "| KID standard error |" in text
+    assert f"| conditional accuracy (higher is better) | {result['conditional_accuracy']:.3f} |" in text
     assert "Protocol: N = 40 samples vs 40 'test' images; classifier" in text and "k = 3, unit features" in text
     assert "| by label | samples | 4 | 4 |" in text and "| by label | recall | 1.00 |" in text
     assert "| by predicted class | intra-class FID |" in text and "n/a" in text

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from ganbench.evaluation.embedding import FEATURE_LAYER
+from ganbench.evaluation.identity import FEATURE_LAYER
 
 
 def build_lenet(num_classes: int = 10) -> keras.Model:

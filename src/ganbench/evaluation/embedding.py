@@ -8,23 +8,14 @@ depend on how the classifier is trained.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 
 import keras
 import numpy as np
 
+from ganbench.evaluation.forward import Forward
+from ganbench.evaluation.identity import FEATURE_LAYER
 from ganbench.model_files import load_model
-
-FEATURE_LAYER = "features"
-
-
-def weights_sha256(model: keras.Model) -> str:
-    """Hash of the weights alone: what the protocol block records as the classifier's identity."""
-    h = hashlib.sha256()
-    for w in model.get_weights():
-        h.update(np.ascontiguousarray(w).tobytes())
-    return h.hexdigest()
 
 
 def load_classifier(path: str | os.PathLike) -> keras.Model:
@@ -32,17 +23,19 @@ def load_classifier(path: str | os.PathLike) -> keras.Model:
 
 
 class Embedder:
-    """The classifier seen by the metrics: images (N,28,28,1) -> features (N,500), probs (N,10).
+    """The classifier seen by the metrics: images (N,28,28,1) float32 in [-1, 1] -> features (N,500)
+    and probs (N,10), float64.
 
-    Built once per classifier so that repeated calls (every eval point) reuse one traced graph.
+    Computed in NumPy from the classifier's weights (`ganbench.evaluation.forward`), not by
+    `predict`: the same bytes whatever OMP_NUM_THREADS is, to float32 rounding the same values. The
+    weights are read once, when the Embedder is built.
     """
 
     def __init__(self, classifier: keras.Model):
         self.classifier = classifier
         self.feature_layer = FEATURE_LAYER
-        self._two_headed = keras.Model(classifier.inputs,
-                                       [classifier.get_layer(FEATURE_LAYER).output, classifier.outputs[0]])
+        self._forward = Forward(classifier, FEATURE_LAYER)
 
-    def __call__(self, x: np.ndarray, batch: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-        features, probs = self._two_headed.predict(x, batch_size=batch, verbose=0)
-        return features.astype(np.float64), probs.astype(np.float64)
+    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        features, probs = self._forward(x)
+        return features.astype(np.float64), probs

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ganbench.evaluation.metrics import fid_cached, kid, knn
+from ganbench.evaluation.metrics.threads import single_threaded
 from ganbench.io import save_npz
 
 if TYPE_CHECKING:  # the classifier needs TensorFlow; summaries and plots import this module without it
@@ -67,10 +68,12 @@ def _kid_key(n: int, n_reference: int, eval_params: dict) -> list[int]:
     return [eval_params["latent_seed"], eval_params["kid_subsets"], min(eval_params["kid_subset_size"], n, n_reference)]
 
 
+@single_threaded
 def build_reference(embed: Embedder, x_ref: np.ndarray, y_ref: np.ndarray, eval_params: dict,
                     classifier_sha256: str) -> Reference:
     """Embed x_ref (M, 28, 28, 1) with labels y_ref (M,), and prepare the k-NN radii (in
-    eval.knn_space, for eval.knn_k) and the Gaussians, overall and per class."""
+    eval.knn_space, for eval.knn_k) and the Gaussians, overall and per class. BLAS on one thread
+    (`metrics.threads`): the cache has the same bytes whatever OMP_NUM_THREADS is."""
     features, probs = embed(x_ref)
     labels = np.asarray(y_ref, np.int64)
     space, k = eval_params["knn_space"], eval_params["knn_k"]

@@ -8,7 +8,8 @@ from pathlib import Path
 from ganbench import paths
 from ganbench.config import ConfigError, load_params
 from ganbench.data.splits import load_split
-from ganbench.evaluation.embedding import Embedder, load_classifier, weights_sha256
+from ganbench.evaluation.embedding import Embedder, load_classifier
+from ganbench.evaluation.identity import weights_sha256
 from ganbench.evaluation.reference import cached_reference
 from ganbench.evaluation.score_table import render_markdown
 from ganbench.evaluation.scoring import read_samples, score

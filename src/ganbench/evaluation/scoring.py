@@ -21,6 +21,7 @@ import numpy as np
 from ganbench.data.splits import NUM_CLASSES, to_model_range
 from ganbench.errors import GanbenchError, one_line
 from ganbench.evaluation.metrics import classes, fid_cached, kid, knn
+from ganbench.evaluation.metrics.threads import single_threaded
 from ganbench.evaluation.reference import Reference
 
 if TYPE_CHECKING:  # TensorFlow only where images are embedded, not in the summary stage
@@ -124,6 +125,7 @@ def _class_block(fids: list, knn_part: dict) -> dict:
             "samples": knn_part["samples"]}
 
 
+@single_threaded
 def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dict,
           labels: np.ndarray | None = None) -> dict:
     """All sample-quality metrics of samples x (N, 28, 28, 1) against the reference.
@@ -132,7 +134,8 @@ def score(x: np.ndarray, reference: Reference, embed: Embedder, eval_params: dic
     `per_class.by_label` by those; in each, class c is scored against the reference images
     labelled c: intra-class FID (`metrics.fid_cached.intra_class_fid`), recall and coverage with
     k-NN radii within the class (`metrics.knn.prdc`). A set with non-finite samples is recorded as
-    diverged (no metrics), not scored.
+    diverged (no metrics), not scored. Every BLAS call runs on one thread, the work side by side
+    (`metrics.threads`): the result has the same bytes whatever OMP_NUM_THREADS is.
     """
     k = eval_params["knn_k"]
     if len(x) <= k:

@@ -10,4 +10,6 @@ The modules are separate so that a stage depends only on the metric code it runs
 FID only; editing the k-NN metrics must not invalidate trained generators): `fid`, `kid`, `knn`
 (precision / recall / density / coverage), `classes` (classifier score, mode statistics,
 conditional accuracy). This file stays empty so importing one module does not import the others.
+Their BLAS and LAPACK calls run on one thread (`threads`), so results do not depend on the thread
+count; `exact` makes the k-NN decisions exact.
 """

@@ -1,13 +1,19 @@
-"""Fréchet distance of Gaussians fitted to feature sets (FID, Heusel et al. 2017)."""
+"""Fréchet distance of Gaussians fitted to feature sets (FID, Heusel et al. 2017).
+
+Every function runs its BLAS/LAPACK on one thread (`metrics.threads`), so the training log's FID
+does not depend on OMP_NUM_THREADS.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ganbench.evaluation.metrics.arrays import as_matrix
+from ganbench.evaluation.metrics.threads import single_threaded
 
 PSD_TOL = 1e-9  # relative asymmetry / negative eigenvalue of a covariance taken as rounding noise
 
 
+@single_threaded
 def gaussian_stats(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean (D,) and unbiased (ddof=1) covariance (D, D), float64, of `features` (N, D).
 
@@ -38,6 +44,7 @@ def _check_covariance(s: np.ndarray, name: str) -> None:
                          "is it a covariance matrix?")
 
 
+@single_threaded
 def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
     """Fréchet (2-Wasserstein) distance between N(mu1, sigma1) and N(mu2, sigma2):
     ||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^1/2) (Heusel et al. 2017, "GANs Trained by a Two

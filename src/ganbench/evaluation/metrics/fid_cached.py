@@ -8,7 +8,8 @@ symmetric R S1 R, similar to S2 S1 (the "stable sqrtm" of `metrics.fid`): two pr
 (dead ReLU units) in the reference have zero rows and columns in R, so R is kept on the others
 only: that is exact, and a smaller eigenproblem (~420 of 500 features per MNIST class).
 Kept apart from `metrics.fid`, which training imports: editing scoring code must not invalidate
-trained generators.
+trained generators. BLAS and LAPACK run on one thread, classes side by side (`metrics.threads`), so
+the values do not depend on the thread count.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from ganbench.evaluation.metrics.arrays import as_matrix
 from ganbench.evaluation.metrics.fid import gaussian_stats
+from ganbench.evaluation.metrics.threads import parallel_map, single_threaded
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Gaussian:
     root: np.ndarray
 
 
+@single_threaded
 def gaussian(features: np.ndarray) -> Gaussian:
     """The Gaussian FID fits to features (N, D), N >= 2 (Heusel et al. 2017), its covariance square
     root from the eigendecomposition (eigenvalues rounded below 0 count as 0)."""
@@ -40,6 +43,7 @@ def gaussian(features: np.ndarray) -> Gaussian:
     return Gaussian(mean, float(np.trace(cov)), alive, (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T)
 
 
+@single_threaded
 def frechet_to(features: np.ndarray, reference: Gaussian) -> float:
     """FID of features (N, D), N >= 2, against a prepared reference: ||mu1 - mu2||^2 + Tr S1 +
     Tr S2 - 2 Tr (S1 S2)^1/2 (Heusel et al. 2017), float64, clipped at 0 against rounding. Equals
@@ -68,7 +72,7 @@ def class_gaussians(features: np.ndarray, labels: np.ndarray, num_classes: int) 
     """The reference Gaussian of each class 0..num_classes-1 of features (N, D) with labels (N,);
     None for a class with fewer than 2 members (no covariance)."""
     f = as_matrix(features, "features")
-    return [gaussian(f[labels == c]) if np.sum(labels == c) >= 2 else None for c in range(num_classes)]
+    return parallel_map(lambda c: gaussian(f[labels == c]) if np.sum(labels == c) >= 2 else None, list(range(num_classes)))
 
 
 def intra_class_fid(features: np.ndarray, groups: np.ndarray, references: list[Gaussian | None]) -> list[float | None]:
@@ -83,5 +87,5 @@ def intra_class_fid(features: np.ndarray, groups: np.ndarray, references: list[G
     f = as_matrix(features, "features")
     if np.shape(groups) != (len(f),):
         raise ValueError(f"intra_class_fid: groups shape {np.shape(groups)} does not match features {f.shape}")
-    return [frechet_to(f[groups == c], ref) if ref is not None and np.sum(groups == c) >= 2 else None
-            for c, ref in enumerate(references)]
+    return parallel_map(lambda c: frechet_to(f[groups == c], references[c])
+                        if references[c] is not None and np.sum(groups == c) >= 2 else None, list(range(len(references))))

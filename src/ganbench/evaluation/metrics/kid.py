@@ -1,9 +1,14 @@
-"""Kernel Inception Distance (Binkowski et al. 2018) on classifier features."""
+"""Kernel Inception Distance (Binkowski et al. 2018) on classifier features.
+
+Subsets are computed side by side, each with one BLAS thread (`metrics.threads`), so the values do
+not depend on the thread count.
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from ganbench.evaluation.metrics.arrays import as_matrix
+from ganbench.evaluation.metrics.threads import parallel_map
 
 
 def _cubic_kernel(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
@@ -64,7 +69,7 @@ def reference_terms(features_b: np.ndarray, n_a: int, subsets: int = 10, subset_
     set a of n_a rows: a third of KID's work, the same for every set scored against one reference,
     so it can be computed once and passed to `kid` (bit-identical results)."""
     b = as_matrix(features_b, "features_b")
-    return [_within(b[rows]) for rows in _subsets(n_a, len(b), subsets, subset_size, seed)[1]]
+    return parallel_map(lambda rows: _within(b[rows]), _subsets(n_a, len(b), subsets, subset_size, seed)[1])
 
 
 def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subset_size: int = 1000,
@@ -91,7 +96,7 @@ def kid(features_a: np.ndarray, features_b: np.ndarray, subsets: int = 10, subse
     if b_terms is not None and len(b_terms) != subsets:
         raise ValueError(f"kid: {len(b_terms)} precomputed b terms for {subsets} subsets")
     within_b = b_terms or [None] * subsets
-    values = [_mmd2_unbiased(a[ia], b[ib], wb) for ia, ib, wb in zip(rows_a, rows_b, within_b)]
+    values = parallel_map(lambda rows: _mmd2_unbiased(a[rows[0]], b[rows[1]], rows[2]), list(zip(rows_a, rows_b, within_b)))
     size = len(rows_a[0])
     disjoint = 2 <= subsets and subsets * size <= min(len(a), len(b))
     se = float(np.std(values, ddof=1) / np.sqrt(subsets)) if disjoint else float("nan")
