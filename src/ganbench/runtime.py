@@ -11,20 +11,25 @@ def setup_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
 
-def configure(seed: int) -> None:
-    """Seed Python, NumPy and TF, make TF ops deterministic, and size its thread pools.
+TF_THREADS = 2  # TensorFlow's thread pools, whatever the job was given: see `configure`
 
-    Threads come from OMP_NUM_THREADS, which Snakemake sets from a rule's `threads:`; the stage
-    command itself stays identical in both front ends.
+
+def configure(seed: int) -> None:
+    """Seed Python, NumPy and TF, make TF ops deterministic, and fix TF's thread pools.
+
+    TensorFlow's CPU kernels (oneDNN) split their reductions by the size of the thread pool, so a
+    generator trained with 1 thread differs in its last bits from one trained with 2, and so does
+    everything after it. The pools are therefore always TF_THREADS (intra- and inter-op), so the
+    same params give the same bytes however many cores a job gets; the cores Snakemake grants a job
+    (OMP_NUM_THREADS, from a rule's `threads:`) decide what runs side by side and how many workers
+    the NumPy scoring uses (`ganbench.evaluation.metrics.threads`), whose bytes do not depend on it.
     """
     import keras
     import tensorflow as tf
 
     setup_logging()
-    threads = int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
-    if threads > 0:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(min(threads, 2))
+    tf.config.threading.set_intra_op_parallelism_threads(TF_THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(TF_THREADS)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
 

@@ -110,10 +110,11 @@ def all_outputs(config: dict) -> list[str]:
 
 
 # What each job asks of the machine or the cluster, from params.yaml `resources:`: a rule's own
-# entry over `default`. Threads reach TensorFlow as OMP_NUM_THREADS (ganbench.runtime); mem_mb,
-# runtime (minutes) and gpu are the standard resources that cluster executor plugins turn into a
-# job's request (workflow-profiles/) and that `snakemake --resources gpu=1` limits on one machine.
-# Neither front end reruns a stage when they change (threads do move float rounding: README).
+# entry over `default`. Threads reach a job as OMP_NUM_THREADS: how many jobs run side by side and
+# how many workers scoring uses, never the bytes of a result (ganbench.runtime fixes TensorFlow's
+# pools); mem_mb, runtime (minutes) and gpu are the standard resources that cluster executor plugins
+# turn into a job's request (workflow-profiles/) and that `snakemake --resources gpu=1` limits on
+# one machine. Neither front end reruns a stage when they change.
 # JOB_DEFAULTS serve a params file without `resources:`.
 JOB_DEFAULTS = {"threads": 1, "mem_mb": 2000, "runtime": 30, "gpu": 0}
 
