@@ -1,12 +1,14 @@
 """Probe a recipe change before a study spends hours on it: train one variant of params.yaml, with
-overrides, and score it with every metric (FID, precision, recall, density, coverage) at checkpoints.
+overrides, and score it with every metric (FID, precision, recall, density, coverage) at checkpoints
+of training compute (GFLOP, `ganbench.training.flops`: the study's budget unit).
 
     OMP_NUM_THREADS=1 python benchmarks/recipe_probe.py --dataset fashion --variant cdcgan_lsgan \\
-        --seed 0 --set d_width=0.5 --checkpoints 2000 3000 4000 6000
+        --seed 0 --set d_width=0.5 --gflop 7000 14000 28000
 
 Run it in a clone whose pipeline has built the dataset, its classifier and reference cache
-(`snakemake -c all --until embed_reference`). Prints one JSON line per checkpoint, with the minutes
-since the start (quality, not speed: probes may share the machine). This is how `d_width` was
+(`snakemake -c all --until embed_reference`). Prints one JSON line per checkpoint (GFLOP, the steps they
+buy this variant, the scores), with the minutes since the start (quality, not speed: probes may
+share the machine). This is how `d_width` was
 chosen (README "The base recipe"). No checkpoints, no frames, nothing written: a probe, not a run.
 """
 import argparse
@@ -25,6 +27,7 @@ from ganbench.evaluation.scoring import score
 from ganbench.runtime import configure
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
+from ganbench.training.flops import variant_flops
 from ganbench.training.sampling import sample
 
 
@@ -43,7 +46,7 @@ def main() -> None:
     p.add_argument("--variant", default="cdcgan_lsgan")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], type=override, help="KEY=VALUE override of the variant")
-    p.add_argument("--checkpoints", type=int, nargs="+", default=[2000, 3000])
+    p.add_argument("--gflop", type=float, nargs="+", default=[7000, 28000], help="checkpoints: training GFLOP")
     args = p.parse_args()
     params = load_params("params.yaml")
     settings = variant(params, args.variant, "params.yaml")
@@ -60,13 +63,16 @@ def main() -> None:
                                  lambda split: load_split(paths.data_npz(args.dataset), split), eval_params,
                                  weights_sha256(classifier))
     batches = real_batches(x, y if gan.conditional else None, settings["batch"], args.seed)
+    step_gflop = variant_flops(settings)["train_step_gflops"]
     done, started = 0, time.time()
-    for step in sorted(args.checkpoints):
+    for gflop in sorted(args.gflop):
+        step = max(done + 1, round(gflop / step_gflop))
         gan.fit(batches, epochs=1, steps_per_epoch=step - done, verbose=0)
         done = step
         images, labels = sample(gan.sampler, eval_params["samples"], eval_params["latent_seed"])
         metrics = score(images, reference, embed, eval_params, labels)
-        print(json.dumps({"step": step, **{k: metrics[k] for k in ("fid", "precision", "recall", "density", "coverage")},
+        scores = {k: metrics[k] for k in ("fid", "precision", "recall", "density", "coverage")}
+        print(json.dumps({"gflop": round(step * step_gflop), "step": step, **scores,
                           "minutes": round((time.time() - started) / 60, 1)}), flush=True)
 
 

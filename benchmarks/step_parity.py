@@ -7,7 +7,7 @@ For the tutorial DCGAN at batch 256 and the MLP GAN at batch 128 it prints secon
   - ganbench's `GAN.fit` on the same constant batch, and on the real input pipeline
     (`ganbench.training.loop.real_batches`: shuffled batches of 60,000 images),
 the ratios (targets: trainer / plain <= 1.0, pipeline / constant <= 1.05), and the achieved
-GFLOP/s of the step (FLOPs counted by TensorFlow's profiler) against a float32 matmul peak
+GFLOP/s of the step (the traced step's matmuls and convolutions, `ganbench.training.flops`) against a float32 matmul peak
 (best of 1024-4096 square matmuls) measured in every turn of the same run (target >= 80 %). Each figure
 is the steady-state mean over `steps` steps taken inside one run after `warmup` steps (tracing,
 thread-pool start and the shuffle buffer's first fill excluded), best of `repeats` runs taken in
@@ -29,7 +29,7 @@ from ganbench.config import deep_merge, load_params
 from ganbench.runtime import configure
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
-from ganbench.training.profile import graph_flops
+from ganbench.training.flops import graph_flops
 
 CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
     "dcgan (tutorial), batch 256": {"arch": "dcgan", "batch": 256},

@@ -26,6 +26,7 @@ from step_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, 
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from ganbench.runtime import configure
+from ganbench.training.flops import graph_flops_by_type
 
 # Op class by op type; a scope named below overrides the type: Adam's update is element-wise work,
 # and Keras 3 builds batch norm from moments and element-wise ops rather than a fused kernel.
@@ -97,13 +98,10 @@ def wall_seconds_by_label(ops: list[tuple[int, int, str]]) -> dict[str, float]:
 
 
 def flops_by_class(concrete_function) -> dict[str, float]:
-    """FLOPs of one call per op class, from TensorFlow's FLOP registry (matmuls, convolutions, ...)."""
-    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
-    options["output"] = "none"
-    report = tf.compat.v1.profiler.profile(graph=concrete_function.graph, cmd="op", options=options)
+    """FLOPs of one call per op class: the matmuls and convolutions it runs (`ganbench.training.flops`)."""
     flops = defaultdict(float)
-    for child in report.children:
-        flops[CLASS_OF_TYPE.get(child.name, "other")] += child.total_float_ops
+    for op_type, count in graph_flops_by_type(concrete_function).items():
+        flops[CLASS_OF_TYPE.get(op_type, "other")] += count
     return flops
 
 

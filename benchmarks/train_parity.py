@@ -34,12 +34,13 @@ import seaborn as sns  # noqa: E402
 from tutorial_loop import plain_step  # noqa: E402
 
 from ganbench import paths  # noqa: E402
-from ganbench.config import load_params, run_budget, variant  # noqa: E402
+from ganbench.config import load_params, variant  # noqa: E402
 from ganbench.data.splits import load_split  # noqa: E402
 from ganbench.evaluation.embedding import Embedder, load_classifier  # noqa: E402
 from ganbench.evaluation.metrics.fid import frechet_distance, gaussian_stats  # noqa: E402
 from ganbench.runtime import configure  # noqa: E402
 from ganbench.training.batches import real_batches  # noqa: E402
+from ganbench.training.budget import plan  # noqa: E402
 from ganbench.training.loop import train_gan  # noqa: E402
 from ganbench.training.models import get_architecture  # noqa: E402
 from ganbench.training.sampling import balanced_labels, fixed_latents  # noqa: E402
@@ -88,15 +89,16 @@ def main() -> None:
     rows = []
     for name in args.variants:
         settings = variant(params, name)
-        budget = {**run_budget(params, settings), "steps": args.steps, "eval_every": args.eval_every,
-                  "latent_seed": latent_seed, "collapse": {"max_class_share": 1.0, "patience": 10**6}}
+        run_plan = {**plan(params, settings), "steps": args.steps, "eval_every": args.eval_every,
+                    "evals": args.steps // args.eval_every, "home_step": args.eval_every,
+                    "collapse": {"max_class_share": 1.0, "patience": 10**6}}
         for seed in args.seeds:
             for point in plain_loop(settings, x, y, seed, args.steps, args.eval_every, fid_of):
                 rows.append({"recipe": name, "contender": "loop", "seed": seed, **dict(zip(("step", "seconds", "fid"), point))})
             keras.utils.set_random_seed(seed)
             with tempfile.TemporaryDirectory() as state:
                 _, log, _ = train_gan(x, y, load_split(paths.data_npz(args.dataset), "test")[0], embed.classifier,
-                                      settings, budget, seed, Path(state))
+                                      settings, run_plan, seed, Path(state))
             rows += [{"recipe": name, "contender": "fit", "seed": seed, "step": r.step, "seconds": r.seconds,
                       "fid": r.fid} for r in log.itertuples()]
             print(pd.DataFrame(rows).query("recipe == @name and seed == @seed").groupby("contender").tail(1)

@@ -2,11 +2,14 @@
 
     OMP_NUM_THREADS=2 python benchmarks/train_step.py [--params params.yaml] [--steps 10]
 
-Prints one row per variant and the projected training time of the study's budget per dataset x seed.
+Prints one row per variant (its step's GFLOP, seconds and achieved GFLOP/s; the steps its share of the
+budget buys) and the projected training time of the study's budget per dataset x seed: the base
+recipe's seconds per step, measured the same day, scale the study's time to a slower day.
 """
 from ganbench import cli
-from ganbench.config import load_params, run_budget, variant
+from ganbench.config import load_params, variant
 from ganbench.runtime import configure
+from ganbench.training.budget import plan
 from ganbench.training.profile import train_step_seconds
 
 
@@ -17,14 +20,14 @@ def run() -> None:
     params = load_params(args.params)
     configure(0)
     total = 0.0
-    print(f"{'variant':<20} {'batch':>5} {'s/step':>8} {'img/s':>7} {'budget steps':>12} {'train min':>9}")
+    print(f"{'variant':<20} {'batch':>5} {'GFLOP':>7} {'s/step':>8} {'GFLOP/s':>8} {'budget steps':>12} {'train min':>9}")
     for name in params["variants"]:
         settings = variant(params, name, args.params)
         seconds = train_step_seconds(settings, steps=args.steps)
-        steps = run_budget(params, settings)["steps"]
-        total += seconds * steps
-        print(f"{name:<20} {settings['batch']:>5} {seconds:>8.3f} {settings['batch'] / seconds:>7.0f} "
-              f"{steps:>12} {seconds * steps / 60:>9.1f}")
+        run_plan = plan(params, settings)
+        total += seconds * run_plan["steps"]
+        print(f"{name:<20} {settings['batch']:>5} {run_plan['step_gflop']:>7.2f} {seconds:>8.4f} "
+              f"{run_plan['step_gflop'] / seconds:>8.1f} {run_plan['steps']:>12} {seconds * run_plan['steps'] / 60:>9.1f}")
     cells = len(params["datasets"]) * len(params["seeds"])
     print(f"projected training time per dataset x seed: {total / 60:.0f} min (x{cells} runs: {total * cells / 3600:.1f} h)")
 

@@ -1,5 +1,5 @@
-"""Sample a trained generator on the study's fixed latents (and balanced labels if conditional):
-samples.npz and a 10x10 grid.png."""
+"""Sample a run's generators, at the full and at the home budget, on the study's fixed latents (and
+balanced labels if conditional): samples.npz, samples_home.npz, and the 10x10 grid.png of the final one."""
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.io import save_npz
@@ -11,12 +11,15 @@ from ganbench.training.sampling import sample
 
 def run() -> None:
     args = cli.parser(__doc__, run=True).parse_args()
-    params = load_params(args.params)
+    eval_params = load_params(args.params)["eval"]
     configure(args.seed)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
-    x, y = sample(load_model(out / "generator.keras", "generator"), params["eval"]["samples"], params["eval"]["latent_seed"])
-    save_npz(out / "samples.npz", x=x, **({} if y is None else {"y": y}))
-    save_grid(x, out / "grid.png", f"{args.dataset} / {args.variant} / seed {args.seed}")
+    for budget in ("", "_home"):
+        generator = load_model(out / f"generator{budget}.keras", "generator")
+        x, y = sample(generator, eval_params["samples"], eval_params["latent_seed"])
+        save_npz(out / f"samples{budget}.npz", x=x, **({} if y is None else {"y": y}))
+        if not budget:
+            save_grid(x, out / "grid.png", f"{args.dataset} / {args.variant} / seed {args.seed}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Pick one dataset's home AI and enterprise AI from results/summary/<dataset>.csv: results/picks/<dataset>.json
-(each pick, its runner-up, the per-seed values and Welch's p) and each pick's training GIF (first seed) beside it."""
+"""Pick one dataset's home AI and enterprise AI from results/summary/<dataset>.csv, at matched compute:
+results/picks/<dataset>.json (the budgets in GFLOP and generator cost; each pick, its runner-up, Welch's p
+and every candidate with its per-seed values) and each pick's training GIF (first seed) beside it."""
 import shutil
 
 import pandas as pd
@@ -17,7 +18,10 @@ def run() -> None:
     settings, shown_seed = params["report"], params["seeds"][0]
     runs = pd.read_csv(outputs.dataset_summary(args.dataset, "csv"))
     chosen = picks(runs, settings)
-    write_json(outputs.picks_json(args.dataset), {role: as_record(chosen[role], runs, settings["quality"]) for role in ROLES})
+    budgets = {"train_gflop": params["budget"]["train_gflop"], "home_gflop": params["budget"]["home_gflop"],
+               **settings["home"]}
+    write_json(outputs.picks_json(args.dataset), {"budgets": budgets,
+                                                  **{role: as_record(chosen[role], runs) for role in ROLES}})
     for role in ROLES:
         with atomic_path(outputs.pick_gif(args.dataset, role)) as tmp:
             if chosen[role].variant is None:  # nothing to show: an empty file keeps the declared output

@@ -1,30 +1,41 @@
-"""Train one GAN variant on one dataset with one seed (resumes from checkpoints/ if killed): the generator,
-its quality-vs-time log, its status, and the fixed latents' picture at each evaluation (frames/, progress.gif)."""
+"""Train one GAN variant on one dataset with one seed, to the study's compute budget (resumes from
+checkpoints/ if killed): the generator at the full and at the home budget, its quality-vs-compute log,
+its status, and the fixed latents' picture at each evaluation (frames/, progress.gif)."""
+import shutil
+
 from ganbench import cli, paths
-from ganbench.config import load_params, run_budget, variant
+from ganbench.config import load_params, variant
 from ganbench.data.splits import load_split
 from ganbench.evaluation.embedding import load_classifier
 from ganbench.io import atomic_path, replace_dir, write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure, machine_load, peak_rss_mb
+from ganbench.training.budget import plan
 from ganbench.training.grids import save_gif
 from ganbench.training.loop import train_gan
+from ganbench.training.state import HOME_GENERATOR
 
 
 def run() -> None:
     args = cli.parser(__doc__, run=True).parse_args()
     params = load_params(args.params)
     settings = variant(params, args.variant, args.params)
-    budget = {**run_budget(params, settings), "latent_seed": params["eval"]["latent_seed"]}
-    configure(args.seed)
+    configure(args.seed)  # before anything builds a model: TensorFlow's threads are fixed at its first use
+    run_plan = plan(params, settings)
     load_before = machine_load()
-    x_train, y_train = load_split(paths.data_npz(args.dataset), "train", budget["train_samples"])
+    x_train, y_train = load_split(paths.data_npz(args.dataset), "train", run_plan["train_samples"])
     x_ref, _ = load_split(paths.data_npz(args.dataset), params["eval"]["reference"])
     classifier = load_classifier(paths.classifier_model(args.dataset))
     state = paths.checkpoint_dir(args.dataset, args.variant, args.seed)
-    gan, train_log, status = train_gan(x_train, y_train, x_ref, classifier, settings, budget, args.seed, state)
+    gan, train_log, status = train_gan(x_train, y_train, x_ref, classifier, settings, run_plan, args.seed, state)
     out = paths.run_dir(args.dataset, args.variant, args.seed)
     save_model(gan.sampler, out / "generator.keras")
+    home = state / HOME_GENERATOR
+    if home.exists():
+        with atomic_path(out / HOME_GENERATOR) as tmp:
+            shutil.copyfile(home, tmp)
+    else:  # a run stopped (diverged) before the home budget: what it has is its home generator too
+        save_model(gan.sampler, out / HOME_GENERATOR)
     frames = sorted((state / "frames").glob("*.png"))
     replace_dir(frames, out / "frames")
     save_gif(frames, out / "progress.gif")
@@ -32,7 +43,7 @@ def run() -> None:
         train_log.to_csv(tmp, index=False)
     write_json(out / "train.json", {"dataset": args.dataset, "variant": args.variant, "seed": args.seed,
                                     "ema": settings["ema_decay"] is not None, **status,
-                                    "peak_rss_mb": round(peak_rss_mb(), 1),
+                                    "home_reached": home.exists(), "peak_rss_mb": round(peak_rss_mb(), 1),
                                     "machine_load": {"before": load_before, "after": machine_load()}})
 
 

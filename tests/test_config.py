@@ -6,9 +6,10 @@ import pytest
 import yaml
 from helpers import REPO
 
-from ganbench.config import ConfigError, deep_merge, load_params, run_budget, variant
+from ganbench.config import ConfigError, deep_merge, load_params, variant
 from ganbench.pipeline.profiles import materialise
 from ganbench.pipeline.snakemake_glue import refuse_overrides
+from ganbench.training.budget import plan
 
 PROFILES = sorted(p.stem for p in (REPO / "profiles").glob("*.yaml"))
 
@@ -39,7 +40,7 @@ def write_edited(tmp_path, edit) -> Path:
 
 @pytest.mark.parametrize("edit, key", [
     (lambda p: p["variants"]["dcgan_ns"].update(batch="big"), "variants.dcgan_ns.batch"),
-    (lambda p: p["budget"].pop("steps"), "budget"),
+    (lambda p: p["budget"].pop("train_gflop"), "budget"),
     (lambda p: p.update(datasets=["cifar"]), "datasets.0"),
     (lambda p: p["eval"].update(extra=1), "eval"),
     (lambda p: p["variants"].update(real=p["variants"]["dcgan_ns"]), "variants"),  # reserved for the real row
@@ -66,29 +67,23 @@ def test_unknown_variant_lists_known_ones(tmp_path):
         variant(params, "nope")
 
 
-def test_budget_is_shared_unless_a_variant_overrides_it(tmp_path):
-    params = load_params(profile_file(tmp_path, "smoke"))
-    settings = variant(params, "dcgan_ns")
-    assert run_budget(params, settings)["steps"] == params["budget"]["steps"]
-    override = {**settings, "budget": {"steps": 7}}
-    assert run_budget(params, override)["steps"] == 7
-    assert run_budget(params, override)["eval_every"] == params["budget"]["eval_every"]
+def test_every_variant_gets_the_same_compute_in_steps_of_its_own(tmp_path):
+    """The budget is GFLOP: a variant with a cheaper step trains more steps, evaluated at the same
+    compute; a variant may override the budget."""
+    params = load_params(REPO / "profiles/default.yaml")
+    base, small = plan(params, variant(params, "cdcgan")), plan(params, variant(params, "cdcgan_g8"))
+    assert small["step_gflop"] < base["step_gflop"] and small["steps"] > base["steps"]
+    for run in (base, small):
+        assert run["evals"] == 8 and run["home_step"] == 2 * run["eval_every"]
+        assert run["steps"] * run["step_gflop"] == pytest.approx(params["budget"]["train_gflop"], rel=0.01)
+    override = plan(params, {**variant(params, "cdcgan"), "budget": {"train_gflop": 7000}})
+    assert override["evals"] == 2 and override["eval_every"] == base["eval_every"]
 
 
-def test_budget_in_epochs_becomes_steps_at_the_variant_batch(tmp_path):
-    def epochs(params):
-        params["budget"].pop("steps")
-        params["budget"].update(epochs=30, train_samples=None)
-        params["variants"]["dcgan_ns"]["batch"] = 256
-    params = load_params(write_edited(tmp_path, epochs))
-    budget = run_budget(params, variant(params, "dcgan_ns"))
-    assert budget["steps"] == 7032 and "epochs" not in budget  # ceil(30 * 60000 / 256)
-    assert run_budget(params, {**variant(params, "dcgan_ns"), "budget": {"steps": 10}})["steps"] == 10
-
-
-def test_budget_needs_steps_or_epochs(tmp_path):
-    path = write_edited(tmp_path, lambda p: p["budget"].update(epochs=3))
-    with pytest.raises(ConfigError, match="budget"):
+@pytest.mark.parametrize("key, value", [("home_gflop", 15), ("train_gflop", 25), ("home_gflop", 30)])  # smoke: eval 10
+def test_budgets_must_fall_on_evaluation_points(tmp_path, key, value):
+    path = write_edited(tmp_path, lambda p: p["budget"].update({key: value}))
+    with pytest.raises(ConfigError, match=f"budget.{key}: "):
         load_params(path)
 
 
@@ -115,7 +110,7 @@ def variant_edit(**settings):
     (variant_edit(ema_decay=-0.5), "variants.dcgan_ns.ema_decay", "less than or equal to the minimum of 0"),
     (lambda p: p["variant_defaults"].pop("latent_dim"), "variant_defaults", "'latent_dim' is a required property"),
     (lambda p: p["variant_defaults"]["g_opt"].pop("beta_2"), "variant_defaults.g_opt", "'beta_2' is a required property"),
-    (lambda p: p["budget"].pop("steps"), "budget", "'steps' is a required property"),
+    (lambda p: p["budget"].pop("train_gflop"), "budget", "'train_gflop' is a required property"),
     (lambda p: p.pop("eval"), "<top level>", "'eval' is a required property"),
     (variant_edit(lr=1e-3), "variants.dcgan_ns", "'lr' is not one of ['arch', 'loss', 'latent_dim', 'width', 'd_width', "
      "'batch', 'g_opt', 'd_opt', 'd_steps', 'gp_weight', 'ema_decay', 'd_spectral_norm', 'd_dropout', 'budget']"),

@@ -6,15 +6,20 @@ import pandas as pd
 import pytest
 
 from ganbench.reporting import thresholds
-from ganbench.reporting.picks import pick, picks, welch
+from ganbench.reporting.picks import as_record, from_record, pick, picks, welch
 
-HOME = {"max_generator_params": 1_000_000, "max_latency_ms": 5.0}
+HOME = {"max_generator_params": 1_000_000, "max_generator_mflops": 10.0}
 SETTINGS = {"quality": "fid", "alpha": 0.05, "home": HOME}
 
 
-def runs_of(fids: dict[str, list[float]], params: dict[str, int], diverged: tuple[str, ...] = ()) -> pd.DataFrame:
-    return pd.DataFrame([{"variant": v, "seed": s, "fid": f, "generator_params": params[v], "latency_ms_median": 1.0,
-                          "diverged": v in diverged} for v, values in fids.items() for s, f in enumerate(values)])
+def runs_of(fids: dict[str, list[float]], params: dict[str, int], diverged: tuple[str, ...] = (),
+            home: dict[str, list[float]] | None = None) -> pd.DataFrame:
+    """Runs with full-budget FIDs `fids`, home-budget FIDs `home` (default: the same), G parameters
+    `params` and 5 MFLOP per image."""
+    home = home or fids
+    return pd.DataFrame([{"variant": v, "seed": s, "fid": f, "home_fid": home[v][s], "generator_params": params[v],
+                          "generator_mflops_per_image": 5.0, "diverged": v in diverged}
+                         for v, values in fids.items() for s, f in enumerate(values)])
 
 
 def test_a_lead_beyond_the_seed_spread_is_conclusive_and_one_within_it_is_not():
@@ -33,6 +38,21 @@ def test_home_pick_respects_the_budget_and_unstable_variants_are_not_eligible():
     chosen = picks(runs, SETTINGS)
     assert chosen["enterprise"].variant == "big" and chosen["home"].variant == "small"
     assert chosen["home"].runner_up == "smaller" and chosen["home"].conclusive
+    assert chosen["home"].candidates == ("small", "smaller") and chosen["home"].metric == "home_fid"
+    assert picks(runs, {**SETTINGS, "home": {**HOME, "max_generator_mflops": 4.0}})["home"].variant is None
+
+
+def test_the_home_pick_is_read_at_the_home_budget_not_at_the_end():
+    """A model that is better at the end but worse within the home budget is not the home pick."""
+    runs = runs_of({"fast": [30.0, 31.0, 29.0], "slow": [10.0, 11.0, 9.0]}, {"fast": 100_000, "slow": 100_000},
+                   home={"fast": [40.0, 41.0, 39.0], "slow": [90.0, 95.0, 85.0]})
+    chosen = picks(runs, SETTINGS)
+    assert chosen["enterprise"].variant == "slow" and chosen["home"].variant == "fast"
+    record = as_record(chosen["home"], runs)
+    assert record["metric"] == "home_fid" and [c["variant"] for c in record["candidates"]] == ["fast", "slow"]
+    assert record["candidates"][0]["values"] == [40.0, 41.0, 39.0]
+    assert record["candidates"][0]["generator_params"] == 100_000 and record["candidates"][0]["mean"] == 40.0
+    assert from_record(record) == chosen["home"]
 
 
 def test_welch_needs_two_seeds_a_side():
@@ -42,13 +62,13 @@ def test_welch_needs_two_seeds_a_side():
 
 
 def test_time_to_threshold_is_the_first_evaluation_at_or_below_it():
-    log = pd.DataFrame({"step": [100, 200, 300, 400], "seconds": [10.0, 20.0, 30.0, 40.0],
-                        "fid": [120.0, 45.0, 55.0, 19.0]})
-    columns = thresholds.run_columns(log, [100, 50, 20, 5], step_gflops=2.0)
+    log = pd.DataFrame({"step": [100, 200, 300, 400], "gflop": [200.0, 400.0, 600.0, 800.0],
+                        "seconds": [10.0, 20.0, 30.0, 40.0], "fid": [120.0, 45.0, 55.0, 19.0]})
+    columns = thresholds.run_columns(log, [100, 50, 20, 5])
     assert columns["seconds_to_fid_50"] == 20.0 and columns["steps_to_fid_50"] == 200  # first dip, not the last
     assert columns["gflops_to_fid_20"] == 800.0
     assert math.isnan(columns["seconds_to_fid_5"])
-    runs = pd.DataFrame([{"variant": "a", **columns}, {"variant": "a", **thresholds.run_columns(log.iloc[:2], [20], 2.0)}])
+    runs = pd.DataFrame([{"variant": "a", **columns}, {"variant": "a", **thresholds.run_columns(log.iloc[:2], [20])}])
     table = thresholds.table(runs, [20])
     assert table.loc["a", 20] == {"mean": 40.0, "std": 0.0, "reached": 1, "runs": 2}
     assert thresholds.speedup(10.0, 100.0) == pytest.approx(10.0)

@@ -20,13 +20,13 @@ def profiles(tmp_path) -> Path:
 
 def test_overlay_merges_mappings_replaces_values_and_replace_tagged_mappings(profiles):
     (profiles / "tiny.yaml").write_text(
-        "# a tiny study\nseeds: [7]   # one seed\nbudget:\n  steps: 3\nvariant_defaults:\n  g_opt: {lr: 0.5}\n"
+        "# a tiny study\nseeds: [7]   # one seed\nbudget:\n  train_gflop: 7000\nvariant_defaults:\n  g_opt: {lr: 0.5}\n"
         "variants: !replace\n  only: {width: 0.5}\n")
     default = yaml.safe_load((profiles / "default.yaml").read_text())
     text = materialise("tiny", profiles)
     merged = yaml.safe_load(text)
-    assert merged["seeds"] == [7] and merged["budget"]["steps"] == 3
-    assert merged["budget"]["eval_every"] == default["budget"]["eval_every"]  # merged, not replaced
+    assert merged["seeds"] == [7] and merged["budget"]["train_gflop"] == 7000
+    assert merged["budget"]["eval_gflop"] == default["budget"]["eval_gflop"]  # merged, not replaced
     assert merged["variant_defaults"]["g_opt"] == {**default["variant_defaults"]["g_opt"], "lr": 0.5}
     assert merged["variants"] == {"only": {"width": 0.5}}  # replaced whole
     assert "!replace" not in text and "# one seed" in text
@@ -42,8 +42,8 @@ def test_use_profile_writes_params_and_refuses_an_invalid_profile_without_touchi
     (profiles / "small.yaml").write_text("seeds: [3]\n")
     use_profile("small", params, profiles)
     assert load_params(params)["seeds"] == [3]
-    (profiles / "broken.yaml").write_text("budget:\n  steps: -1\n")
-    with pytest.raises(ConfigError, match=r"^profile .*broken\.yaml: budget\.steps: -1 is less than"):
+    (profiles / "broken.yaml").write_text("budget:\n  eval_gflop: -1\n")
+    with pytest.raises(ConfigError, match=r"^profile .*broken\.yaml: budget\.eval_gflop: -1 is less than"):
         use_profile("broken", params, profiles)
     assert load_params(params)["seeds"] == [3]  # still the previous profile
     with pytest.raises(ConfigError, match="no such profile; known: broken, default, small"):

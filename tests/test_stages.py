@@ -17,8 +17,10 @@ import pytest
 import yaml
 from helpers import REPO
 
+from ganbench.config import variant
 from ganbench.evaluation.classifier import build_lenet
 from ganbench.pipeline.profiles import materialise
+from ganbench.training.flops import variant_flops
 
 RUN = Path("results/mnist/tiny/seed0")
 STEPS = 24
@@ -35,10 +37,11 @@ def make_workspace(root: Path, steps: int) -> Path:
     (root / "models/classifier").mkdir(parents=True)
     build_lenet().save(root / "models/classifier/mnist.keras")
     params = yaml.safe_load(materialise("smoke", REPO / "profiles"))
-    params["budget"] = {"steps": steps, "eval_every": 2, "eval_samples": 16, "train_samples": None,
-                        "collapse": {"max_class_share": 1.0, "patience": 1000}}
-    params["eval"].update(samples=50)
     params["variants"] = {"tiny": {"arch": "dcgan", "width": 0.125, "batch": 8}}
+    step = variant_flops(variant(params, "tiny"))["train_step_gflops"]  # budgets in GFLOP: `steps` steps, eval every 2
+    params["budget"] = {"train_gflop": steps * step, "home_gflop": 4 * step, "eval_gflop": 2 * step, "eval_samples": 16,
+                        "train_samples": None, "collapse": {"max_class_share": 1.0, "patience": 1000}}
+    params["eval"].update(samples=50)
     (root / "params.yaml").write_text(yaml.safe_dump(params))
     return root
 
@@ -86,14 +89,15 @@ def test_same_inputs_give_the_same_bytes(clean_runs):
     archive included (no save date inside); only the wall-clock figures differ."""
     a, b = (root / RUN for root in clean_runs)
     assert np.load(a / "samples.npz")["x"].shape == (50, 28, 28, 1) and (a / "grid.png").stat().st_size > 1000
-    for name in ("generator.keras", "samples.npz", "grid.png"):
+    for name in ("generator.keras", "generator_home.keras", "samples.npz", "samples_home.npz", "grid.png"):
         assert md5(a / name) == md5(b / name), name
     timings = ["seconds", "cpu_seconds"]
     pd.testing.assert_frame_equal(pd.read_csv(a / "train_log.csv").drop(columns=timings),
                                   pd.read_csv(b / "train_log.csv").drop(columns=timings))
     status_a, status_b = (json.loads((run / "train.json").read_text()) for run in (a, b))
     for status in (status_a, status_b):
-        for measured in ("train_seconds", "train_cpu_seconds", "cores_busy", "peak_rss_mb", "machine_load"):
+        for measured in ("train_seconds", "home_seconds", "train_cpu_seconds", "cores_busy", "peak_rss_mb",
+                         "machine_load"):
             del status[measured]
     assert status_a == status_b
 

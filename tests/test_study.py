@@ -15,35 +15,43 @@ from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.grids import save_frame
 
 PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
-PARAMS = {"datasets": ["mnist"], "seeds": [0, 1], "variants": {"big": {}, "small": {}, "broken": {}},
-          "budget": {"steps": 20}, "eval": {"samples": 20},
-          "report": {"quality": "fid", "alpha": 0.05, "home": {"max_generator_params": 1_000_000, "max_latency_ms": 5.0},
-                     "thresholds": {"mnist": [30, 15]}, "loss_comparison": {"big": "hinge", "small": "minimax"}}}
-RUN_VALUES = {  # variant -> (fid by seed, generator params, latency ms)
-    "real": ([1.0, 1.2], None, None), "big": ([10.0, 12.0], 3_000_000, 9.0), "small": ([20.0, 24.0], 200_000, 1.0),
-    "broken": ([None, None], 200_000, 1.0)}
+PARAMS = {"datasets": ["mnist"], "seeds": [0, 1],
+          "variant_defaults": {"arch": "dcgan", "loss": "hinge", "width": 0.5},
+          "variants": {"big": {}, "small": {"width": 0.125}, "broken": {"loss": "minimax"}},
+          "budget": {"train_gflop": 300.0, "home_gflop": 150.0, "eval_gflop": 150.0, "eval_samples": 20},
+          "eval": {"samples": 20},
+          "report": {"quality": "fid", "alpha": 0.05, "home": {"max_generator_params": 1_000_000,
+                                                               "max_generator_mflops": 10.0},
+                     "thresholds": {"mnist": [30, 15]}, "compare": {"small": "big", "broken": "big"}}}
+RUN_VALUES = {  # variant -> (fid by seed, generator params, G MFLOP per image)
+    "real": ([1.0, 1.2], None, None), "big": ([10.0, 12.0], 3_000_000, 27.0), "small": ([20.0, 24.0], 200_000, 2.0),
+    "broken": ([None, None], 200_000, 2.0)}
 
 
-def write_run(root, variant, seed, fid, g_params, latency, diverged=False):
+def write_run(root, variant, seed, fid, g_params, mflops, diverged=False):
     run = root / paths.run_dir("mnist", variant, seed)
     run.mkdir(parents=True)
     counts = [2] * 10 if fid is not None else [20] + [0] * 9
-    metrics = {"diverged": diverged, "protocol": PROTOCOL, "class_counts": counts}
-    if not diverged:
-        metrics.update(fid=fid, precision=0.5, recall=0.4, coverage=0.3, density=0.9, classifier_score=5.0,
-                       kid_mean=0.01, kid_se=0.001, classes_covered=10, per_class=per_class(fid, variant == "real"))
-    (run / "metrics.json").write_text(json.dumps(metrics))
+    for name, value in (("metrics.json", fid), ("metrics_home.json", None if fid is None else fid + 5)):
+        metrics = {"diverged": diverged, "protocol": PROTOCOL, "class_counts": counts}
+        if not diverged:
+            metrics.update(fid=value, precision=0.5, recall=0.4, coverage=0.3, density=0.9, classifier_score=5.0,
+                           kid_mean=0.01, kid_se=0.001, classes_covered=10, per_class=per_class(value, variant == "real"))
+        (run / name).write_text(json.dumps(metrics))
     rng = np.random.default_rng(seed)
     np.savez(run / "samples.npz", x=rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32))
     if variant == "real":
         return
-    (run / "train.json").write_text(json.dumps({"steps_done": 20, "train_seconds": 3.0 + seed, "diverged": diverged,
-                                                "cores_busy": 1.9, "diverged_reason": "nan" if diverged else None}))
-    (run / "profile.json").write_text(json.dumps({"generator_params": g_params, "latency_ms_median": latency,
-                                                  "train_step_gflops": g_params / 2e5, "train_gflops_total": g_params / 1e4,
-                                                  "peak_rss_mb_train": 900.0}))
-    pd.DataFrame({"step": [10, 20], "epoch": [0, 1], "seconds": [1.0, 2.0], "d_loss": [1.0, 0.8],
-                  "g_loss": [2.0, 1.5], "fid": [50.0, fid or np.nan]}).to_csv(run / "train_log.csv", index=False)
+    (run / "train.json").write_text(json.dumps({
+        "steps_done": 20, "train_gflop": 300.0, "home_gflop": 150.0, "train_seconds": 3.0 + seed, "home_seconds": 1.0,
+        "diverged": diverged, "cores_busy": 1.9, "peak_rss_mb": 900.0, "diverged_reason": "nan" if diverged else None}))
+    profile = root / paths.profile_json(variant)
+    profile.parent.mkdir(parents=True, exist_ok=True)
+    profile.write_text(json.dumps({"generator_params": g_params, "generator_mflops_per_image": mflops,
+                                   "train_step_gflops": 15.0, "latency_ms_median": mflops / 10}))
+    pd.DataFrame({"step": [10, 20], "gflop": [150.0, 300.0], "epoch": [0, 1], "seconds": [1.0, 2.0],
+                  "d_loss": [1.0, 0.8], "g_loss": [2.0, 1.5], "fid": [50.0, fid or np.nan]}).to_csv(
+        run / "train_log.csv", index=False)
     for step in (10, 20):
         save_frame(rng.uniform(-1, 1, (64, 28, 28, 1)), run / "frames" / f"image_at_step_{step:06d}.png", f"step {step}")
 
@@ -59,9 +67,9 @@ def per_class(fid, labelled):
 
 @pytest.fixture
 def study(tmp_path, monkeypatch):
-    for variant, (fids, g_params, latency) in RUN_VALUES.items():
+    for variant, (fids, g_params, mflops) in RUN_VALUES.items():
         for seed, fid in zip(PARAMS["seeds"], fids):
-            write_run(tmp_path, variant, seed, fid, g_params, latency, diverged=fid is None)
+            write_run(tmp_path, variant, seed, fid, g_params, mflops, diverged=fid is None)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -105,19 +113,22 @@ def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
     chosen = picks(runs, PARAMS["report"])
     assert chosen["enterprise"].variant == "big" and chosen["enterprise"].runner_up == "small"
     assert chosen["home"].variant == "small" and chosen["home"].runner_up is None  # broken diverged: not eligible
-    strict = {**PARAMS["report"], "home": {"max_latency_ms": 0.5}}
+    strict = {**PARAMS["report"], "home": {"max_generator_params": 1_000_000, "max_generator_mflops": 1.0}}
     assert picks(runs, strict)["home"].variant is None
 
 
 def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(study):
     runs = collect(PARAMS, "mnist")
     text = render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
-    assert "**Home AI: small**: FID 22.00 ± 2.83 over 2 seeds" in text
-    assert "**Enterprise AI: big**: FID 11.00 ± 1.41 over 2 seeds" in text and "leads **small** by 11.00 FID" in text
+    assert "**Home AI: small**, the best FID at the home budget (150 GFLOP) among the generators that fit a home " \
+           "device: 27.00 ± 2.83 over 2 seeds" in text
+    assert "**Enterprise AI: big**, the best FID at the full budget (300 GFLOP), any generator: 11.00 ± 1.41" in text
+    assert "leads **small** by 11.00 FID" in text and "Candidates (2): big 11.00 ± 1.41, small 22.00 ± 2.83" in text
+    assert "| small | big | width: 0.5 -> 0.125 | 22.00 ± 2.83 | +11.00 |" in text  # one factor, named
     assert "| real data (floor) | 1.10 ± 0.14" in text
     assert "broken seed 0 (nan)" in text
-    assert "| big | 2 ± 0 s / 300 GFLOP (2/2) | 2 ± 0 s / 300 GFLOP (2/2) |" in text  # FID 10 and 12 at step 20
-    assert "| small | 2 ± 0 s / 20 GFLOP (2/2) | not reached (0/2) |" in text
+    assert "| big | 300 GFLOP / 2 s (2/2) | 300 GFLOP / 2 s (2/2) |" in text  # FID 10 and 12 at the last point
+    assert "| small | 300 GFLOP / 2 s (2/2) | not reached (0/2) |" in text
     assert "It has no runner-up in this pool" in text
     assert "![Enterprise AI: big](picks/mnist-enterprise.gif)" in text
 

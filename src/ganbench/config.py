@@ -11,7 +11,6 @@ from __future__ import annotations
 import atexit
 import copy
 import json
-import math
 import os
 import sys
 from pathlib import Path
@@ -24,7 +23,6 @@ from ganbench.errors import GanbenchError, one_line
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "params.schema.yaml"
 DEFAULT_PARAMS = "params.yaml"
 PARAMS_LOG = "GANBENCH_PARAMS_LOG"  # set to a file: every process appends the params keys it read (tests)
-FULL_TRAIN_SPLIT = 60000
 
 
 class ConfigError(GanbenchError, ValueError):
@@ -72,8 +70,23 @@ def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
         error = _first_error(deep_merge(params["variant_defaults"], params["variants"][name]), complete)
         if error is not None:
             raise ConfigError(f"{path}: {_where(f'variants.{name}', error)}: {one_line(error.message)}")
+    for where, budget in [("budget", params["budget"]),
+                          *((f"variants.{n}.budget", v["budget"]) for n, v in params["variants"].items() if "budget" in v)]:
+        _check_budget(path, where, {**params["budget"], **budget})
     log = os.environ.get(PARAMS_LOG)
     return _recorded(params, log) if log else params
+
+
+def _check_budget(path: Path, where: str, budget: dict) -> None:
+    """The home and the full budget must fall on evaluation points: whole multiples of eval_gflop."""
+    for key in ("home_gflop", "train_gflop"):
+        evals = budget[key] / budget["eval_gflop"]
+        if abs(evals - round(evals)) > 1e-9 or round(evals) < 1:
+            raise ConfigError(f"{path}: {where}.{key}: {budget[key]:g} is not a whole multiple of eval_gflop "
+                              f"({budget['eval_gflop']:g}): the budgets must fall on evaluation points")
+    if budget["home_gflop"] > budget["train_gflop"]:
+        raise ConfigError(f"{path}: {where}.home_gflop: {budget['home_gflop']:g} exceeds train_gflop "
+                          f"({budget['train_gflop']:g})")
 
 
 class RecordingParams(dict):
@@ -151,18 +164,3 @@ def variant(params: dict, name: str, path: str | os.PathLike = DEFAULT_PARAMS) -
         known = ", ".join(sorted(params["variants"]))
         raise ConfigError(f"{path}: variants.{name}: no such variant; known: {known}")
     return deep_merge(params["variant_defaults"], params["variants"][name])
-
-
-def run_budget(params: dict, variant_settings: dict) -> dict:
-    """The shared budget (equal compute), overridden only where a variant says so explicitly.
-
-    A budget in `epochs` becomes steps = ceil(epochs * train_samples / batch) for this variant.
-    """
-    budget, override = dict(params["budget"]), variant_settings.get("budget", {})
-    if {"steps", "epochs"} & set(override):
-        budget.pop("steps", None), budget.pop("epochs", None)
-    budget.update(override)
-    if "epochs" in budget:
-        train_samples = budget["train_samples"] or FULL_TRAIN_SPLIT
-        budget["steps"] = math.ceil(budget.pop("epochs") * train_samples / variant_settings["batch"])
-    return budget

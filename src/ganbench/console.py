@@ -40,9 +40,9 @@ def _status(args: argparse.Namespace) -> None:
 
 
 def _score(args: argparse.Namespace) -> None:
-    from ganbench.evaluation.score_file import score_file
+    from ganbench.evaluation.score_file import score_files
 
-    score_file(args.dataset, args.samples, args.out, args.params, args.allow_nonfinite)
+    score_files(args.dataset, args.samples, args.out, args.params, args.allow_nonfinite)
 
 
 def _profile(args: argparse.Namespace) -> None:
@@ -114,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="what this clone holds: stale stages vs outputs only not downloaded").set_defaults(
         run=_status)
     score = cli.add_stage_flags(sub.add_parser("score", help="score a sample set (.npz) in the pipeline's classifier"))
-    score.add_argument("--samples", required=True, help=".npz with x (and optionally labels y)")
-    score.add_argument("--out", required=True, help="metrics JSON to write (a Markdown table goes beside it)")
+    score.add_argument("--samples", required=True, nargs="+", help=".npz with x (and optionally labels y)")
+    score.add_argument("--out", required=True, nargs="+", help="metrics JSON per sample file (a Markdown table beside it)")
     score.add_argument("--allow-nonfinite", action="store_true", help="record NaN/inf samples as diverged")
     score.set_defaults(run=_score)
     profile = cli.add_stage_flags(sub.add_parser("profile", help="make a profile the study (writes params.yaml)"),

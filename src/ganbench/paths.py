@@ -20,6 +20,7 @@ REFERENCE_NPZ = "results/classifier/{dataset}/reference.npz"  # the embedded ref
 RUN = "results/{dataset}/{variant}/seed{seed}"  # everything one trained model (or the real row) produces
 REAL_RUN = RUN.replace("{variant}", REAL_ROW)
 CHECKPOINTS = "checkpoints/{dataset}/{variant}/seed{seed}"  # resumable state: never a declared output
+PROFILE_JSON = "results/profile/{variant}.json"  # a variant's compute profile: FLOPs, parameters, latency
 
 
 def data_dir(dataset: str) -> Path:
@@ -50,3 +51,7 @@ def run_dir(dataset: str, variant: str, seed: int) -> Path:
 def checkpoint_dir(dataset: str, variant: str, seed: int) -> Path:
     """Resumable training state; ignored by git and never a declared output of either front end."""
     return Path(CHECKPOINTS.format(dataset=dataset, variant=variant, seed=seed))
+
+
+def profile_json(variant: str) -> Path:
+    return Path(PROFILE_JSON.format(variant=variant))

@@ -25,7 +25,8 @@ CELL = "results/mnist/dcgan_ns/seed0"
 LEADERBOARD, FID = "results/leaderboard.json", "mnist.dcgan_ns.fid"  # the DVC metrics file and its key
 # what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
 # per-dataset stages that read every cell; never the data, the classifier or the real-data row
-DOWNSTREAM = (f"{CELL}/", "results/summary", "results/picks/", "results/report.md", "results/plots/mnist/")
+DOWNSTREAM = (f"{CELL}/", "results/profile/dcgan_ns", "results/summary", "results/picks/", "results/report.md",
+              "results/leaderboard.json", "results/plots/mnist/")
 
 
 def dvc(root, *args: str) -> str:
@@ -133,7 +134,7 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
 
     edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
     # the variant's cell (training and profile read its params) and the stages listing the variants
-    assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@mnist-dcgan_ns-0",
+    assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@dcgan_ns",
                                              "summarize@mnist", "plot@mnist", "report"}
     before = output_mtimes(study)
     dvc(study, "repro")

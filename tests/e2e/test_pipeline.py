@@ -27,9 +27,13 @@ def scores(root) -> dict[str, str]:
 
 def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     run = local_study / "results/mnist/dcgan_ns/seed0"
-    for name in ("generator.keras", "train_log.csv", "samples.npz", "grid.png", "metrics.json", "profile.json",
-                 "progress.gif"):
+    for name in ("generator.keras", "generator_home.keras", "train_log.csv", "samples.npz", "samples_home.npz",
+                 "grid.png", "metrics.json", "metrics_home.json", "progress.gif"):
         assert (run / name).stat().st_size > 0, name
+    profile = json.loads((local_study / "results/profile/dcgan_ns.json").read_text())
+    trained = json.loads((run / "train.json").read_text())
+    assert trained["train_gflop"] == pytest.approx(trained["steps_done"] * profile["train_step_gflops"])
+    assert trained["home_gflop"] <= trained["train_gflop"] and trained["home_reached"]
     assert (local_study / "results/plots/mnist/time_to_quality.png").stat().st_size > 10_000
     report = (local_study / "results/report.md").read_text()
     assert "**Home AI" in report and "**Enterprise AI" in report and "### Time to threshold (mnist)" in report
@@ -51,7 +55,8 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     table = sh(local_study, sys.executable, "-m", "ganbench", "leaderboard")
     assert "| mnist | dcgan_ns |" in table and "| mnist | real data (floor) |" in table
     hours = (local_study / "results/hours.md").read_text()  # Snakemake's job accounting, summed per stage
-    assert "| train | 1 |" in hours and "| score | 1 |" in hours and "Wall time of the last Snakemake run" in hours
+    assert "| train | 1 |" in hours and "| profile | 1 |" in hours and "| sync | 1 |" in hours
+    assert "Wall time of the last Snakemake run" in hours
 
 
 def stage_of(argv: list[str]):

@@ -8,9 +8,11 @@ figure. The params schema's `report.quality` enum is generated from the rankable
 (`ganbench dag`). Adding a metric is: compute it (`evaluation/metrics/`), put it in the score
 (`evaluation.scoring.score`), and one entry here.
 
-`source` says where a run's value comes from: "score" (the top level of metrics.json), "per_class"
-(a mean over classes of metrics.json's per_class block, `reporting.summary`), "train" (train.json) or
-"profile" (the variant's profile.json).
+`source` says where a run's value comes from: "score" (the top level of metrics.json, the generator at
+the full budget), "home" (metrics_home.json, at the home budget; the key without its `home_`),
+"per_class" (a mean over classes of metrics.json's per_class block, `reporting.summary`), "train"
+(train.json), "profile" (the variant's results/profile/<variant>.json) or "derived" (from the
+others, `reporting.summary`).
 """
 from __future__ import annotations
 
@@ -59,30 +61,35 @@ METRICS: tuple[Metric, ...] = (
     Metric("precision", "precision", False, 3, "score", leaderboard=True, plotted=True, table=True),
     Metric("recall", "recall", False, 3, "score", leaderboard=True, plotted=True, table=True),
     Metric("density", "density", False, 3, "score", plotted=True),
-    Metric("coverage", "coverage", False, 3, "score", plotted=True, table=True),
-    Metric("classes_covered", "classes", False, 0, "score", table=True),
+    Metric("coverage", "coverage", False, 3, "score", plotted=True),
+    Metric("classes_covered", "classes", False, 0, "score"),
     Metric("kl_to_uniform", "KL to uniform", True, 3, "score"),
     Metric("conditional_accuracy", "conditional accuracy", False, 3, "score"),
-    Metric("intra_fid_mean_by_label", "intra-FID (label)", True, 2, "per_class", table=True),
+    Metric("intra_fid_mean_by_label", "intra-FID (label)", True, 2, "per_class"),
     Metric("intra_fid_mean_by_predicted", "intra-FID (pred.)", True, 2, "per_class", table=True),
     Metric("class_recall_mean_by_label", "class recall (label)", False, 3, "per_class"),
     Metric("class_recall_mean_by_predicted", "class recall (pred.)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_label", "class coverage (label)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_predicted", "class coverage (pred.)", False, 3, "per_class"),
-    Metric("steps_done", "steps", None, 0, "train"),
+    Metric("home_fid", "FID at the home budget", True, 2, "home", leaderboard=True, table=True),
+    Metric("home_precision", "precision at the home budget", False, 3, "home"),
+    Metric("home_recall", "recall at the home budget", False, 3, "home"),
+    Metric("train_gflop", "train GFLOP", None, 0, "train", leaderboard=True, table=True),
     Metric("train_seconds", "train s", None, 0, "train", leaderboard=True, table=True),
+    Metric("steps_done", "steps", None, 0, "train", table=True),
+    Metric("home_gflop", "home GFLOP", None, 0, "train"),
+    Metric("home_seconds", "home s", None, 0, "train"),
     Metric("cores_busy", "cores busy", None, 2, "train"),
-    Metric("train_gflops_total", "train GFLOP", None, 0, "profile", leaderboard=True, table=True),
+    Metric("peak_rss_mb", "peak MB (train)", None, 0, "train"),
     Metric("generator_params", "G params", None, 2, "profile", leaderboard=True, table=True, scale=1e-6, unit=" M"),
     Metric("discriminator_params", "D params", None, 2, "profile", scale=1e-6, unit=" M"),
-    Metric("generator_mflops_per_image", "G MFLOP/img", None, 1, "profile"),
+    Metric("generator_mflops_per_image", "G MFLOP/img", None, 1, "profile", leaderboard=True, table=True),
     Metric("train_step_gflops", "GFLOP/step", None, 2, "profile"),
-    Metric("train_step_seconds", "s/step", None, 4, "profile"),
-    Metric("train_achieved_gflops_per_s", "achieved GFLOP/s", None, 1, "profile"),
-    Metric("latency_ms_median", "G ms/img", None, 2, "profile", table=True),
+    Metric("latency_ms_median", "G ms/img", None, 2, "profile"),
     Metric("latency_ms_p95", "G ms/img p95", None, 2, "profile"),
     Metric("throughput_images_per_s", "G img/s", None, 0, "profile"),
-    Metric("peak_rss_mb_train", "peak MB (train)", None, 0, "profile"),
+    Metric("train_step_seconds", "s/step", None, 4, "derived"),
+    Metric("train_achieved_gflops_per_s", "achieved GFLOP/s", None, 1, "derived"),
 )
 BY_KEY = {m.key: m for m in METRICS}
 

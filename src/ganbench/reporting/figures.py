@@ -48,6 +48,10 @@ class StudyView:
         return self.params["seeds"][0]
 
     @property
+    def budget(self) -> dict:
+        return self.params["budget"]
+
+    @property
     def thresholds(self) -> list[float]:
         return self.params["report"]["thresholds"][self.dataset]
 
@@ -64,15 +68,19 @@ class Figure:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, path, v.palette),
-           "quality against training time and latency, Pareto front",
-           "Final FID (mean ± std over seeds) against training time on the study machine and against generator\n"
-           "latency at batch 1; the dashed step line is the Pareto front (nothing cheaper is better), the dotted\n"
-           "line the real-data floor."),
-    Figure("time_to_quality", lambda v, path: plots_training.plot_time_to_quality(v.logs, v.thresholds, path, v.palette),
-           "FID during training against training seconds, thresholds",
-           "FID during training (fixed latents) against training seconds, one line per seed, log-log; the\n"
-           "dashed lines are the report's thresholds. Training jobs held every core of the machine while timed."),
+    Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, v.logs, v.budget, path, v.palette),
+           "quality against training GFLOP and generator MFLOP per image, Pareto fronts",
+           "Left: FID during training (mean over seeds) against training GFLOP, every variant a line; the dashed\n"
+           "step line is the Pareto front, the best FID any variant reaches within that compute. Right: the scored\n"
+           "FID (mean ± std over seeds) against the generator's MFLOP per image, at the full budget (filled) and\n"
+           "at the home budget (hollow). Both axes are machine-independent; the dotted line is the real-data floor."),
+    Figure("time_to_quality", lambda v, path: plots_training.plot_time_to_quality(v.logs, v.thresholds, v.budget, path,
+                                                                                 v.palette),
+           "FID during training against training GFLOP and seconds, thresholds",
+           "FID during training (fixed latents) against training GFLOP (left, the same on any machine) and\n"
+           "training seconds on the study machine (right), one line per seed, log-log; the dashed lines are the\n"
+           "report's thresholds, the dotted and dash-dotted ones the home and the full budget. Training jobs held\n"
+           "every core of the machine while timed."),
     Figure("progress", lambda v, path: plots_training.plot_progress(v.dataset, v.variants, v.first_seed, path),
            "every variant over training (fixed latents)",
            "Every variant of {{ snakemake.wildcards.dataset }} over its training (first seed): each cell is the frame of\n"

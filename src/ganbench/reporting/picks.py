@@ -1,11 +1,16 @@
-"""The two picks per dataset, "home AI" and "enterprise AI", and whether each lead survives the seeds.
+"""The two picks per dataset, "home AI" and "enterprise AI", at matched compute, and whether each
+lead survives the seeds.
 
-Enterprise AI: the best variant by the mean of the quality metric over seeds, at any cost. Home AI:
-the best among the variants within the home budget (every `max_<figure>` in params' `report.home`,
-e.g. generator parameters, latency at batch 1, training seconds on the study machine). A pick's
-lead over its runner-up (the next best in the same pool) is tested with Welch's t-test on the
-per-seed values (unequal variances; Welch 1947); a lead with p >= `alpha`, or fewer than two seeds
-on either side, is "inconclusive": training seeds move FID more than sampling does, so a lead
+Both are compared at the same training compute in FLOPs (params `budget`, machine-independent):
+- enterprise AI: the best variant by the mean of the quality metric over seeds at the full budget
+  (`train_gflop`), at any inference cost;
+- home AI: the best `home_<metric>` (the generator each run saved when it had spent `home_gflop`)
+  among the variants whose generator fits the home device (every `max_<figure>` in params'
+  `report.home`: parameters, MFLOP per image). No variant is excluded because its *full* run cost
+  more: every candidate is read at the same, smaller budget.
+A pick's lead over its runner-up (the next best in the same pool) is tested with Welch's t-test on
+the per-seed values (unequal variances; Welch 1947); a lead with p >= `alpha`, or fewer than two
+seeds on either side, is "inconclusive": training seeds move FID more than sampling does, so a lead
 smaller than the seed spread is not a pick (The FID Lottery, 2026; Lucic et al. 2018).
 """
 from __future__ import annotations
@@ -20,8 +25,7 @@ from scipy import stats
 from ganbench.evaluation import registry
 
 ROLES = ("home", "enterprise")
-HOME_LIMITS = {"max_generator_params": "generator_params", "max_latency_ms": "latency_ms_median",
-               "max_train_seconds": "train_seconds"}
+HOME_LIMITS = {"max_generator_params": "generator_params", "max_generator_mflops": "generator_mflops_per_image"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Pick:
     runner_up: str | None
     p_value: float          # Welch's t-test, pick vs runner-up; NaN when it cannot be computed
     conclusive: bool
+    metric: str = "fid"     # the summary column ranked: `fid`, or `home_fid` for the home pick
+    candidates: tuple[str, ...] = ()
 
 
 def _values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
@@ -38,12 +44,11 @@ def _values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
 
 
 def within_home_budget(runs: pd.DataFrame, variant: str, home: dict) -> bool:
-    """Every limit of the home budget holds for the variant's mean over its seeds."""
+    """Every limit of the home budget holds for the variant's generator (the same in every seed)."""
     for key, figure in HOME_LIMITS.items():
-        if key in home:
-            values = _values(runs, variant, figure)
-            if not len(values) or values.mean() > home[key]:
-                return False
+        values = _values(runs, variant, figure)
+        if not len(values) or values.max() > home[key]:
+            return False
     return True
 
 
@@ -65,11 +70,11 @@ def pick(runs: pd.DataFrame, metric: str, candidates: list[str], alpha: float) -
     """The best candidate and whether its lead over the runner-up is significant at `alpha`."""
     ranked = ranking(runs, metric, candidates)
     if not ranked:
-        return Pick(None, None, math.nan, False)
+        return Pick(None, None, math.nan, False, metric, tuple(candidates))
     if len(ranked) == 1:
-        return Pick(ranked[0], None, math.nan, False)
+        return Pick(ranked[0], None, math.nan, False, metric, tuple(ranked))
     p_value = welch(_values(runs, ranked[0], metric), _values(runs, ranked[1], metric))
-    return Pick(ranked[0], ranked[1], p_value, bool(p_value < alpha))
+    return Pick(ranked[0], ranked[1], p_value, bool(p_value < alpha), metric, tuple(ranked))
 
 
 def picks(runs: pd.DataFrame, settings: dict) -> dict[str, Pick]:
@@ -80,20 +85,25 @@ def picks(runs: pd.DataFrame, settings: dict) -> dict[str, Pick]:
     healthy = trained[~trained["variant"].isin(unstable)]
     variants = list(dict.fromkeys(healthy["variant"]))
     home = [v for v in variants if within_home_budget(healthy, v, settings["home"])]
-    alpha = settings["alpha"]
-    return {"enterprise": pick(healthy, settings["quality"], variants, alpha),
-            "home": pick(healthy, settings["quality"], home, alpha)}
+    quality, alpha = settings["quality"], settings["alpha"]
+    return {"enterprise": pick(healthy, quality, variants, alpha), "home": pick(healthy, f"home_{quality}", home, alpha)}
 
 
-def as_record(choice: Pick, runs: pd.DataFrame, metric: str) -> dict:
-    """A pick as JSON: the variant, its runner-up, both per-seed values and the test's p-value."""
-    def seeds(variant: str | None) -> list[float]:
-        return [] if variant is None else [float(v) for v in _values(runs, variant, metric)]
-    return {"variant": choice.variant, "runner_up": choice.runner_up, "metric": metric,
-            "values": seeds(choice.variant), "runner_up_values": seeds(choice.runner_up),
-            "welch_p": None if math.isnan(choice.p_value) else choice.p_value, "conclusive": choice.conclusive}
+def as_record(choice: Pick, runs: pd.DataFrame) -> dict:
+    """A pick as JSON: the variant, its runner-up, the test's p-value, and every candidate ranked
+    with its per-seed values and its generator's cost."""
+    def candidate(variant: str) -> dict:
+        values = [float(v) for v in _values(runs, variant, choice.metric)]
+        cost = {figure: float(_values(runs, variant, figure)[0]) for figure in HOME_LIMITS.values()
+                if len(_values(runs, variant, figure))}
+        return {"variant": variant, "mean": float(np.mean(values)) if values else None,
+                "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0, "values": values, **cost}
+    return {"variant": choice.variant, "runner_up": choice.runner_up, "metric": choice.metric,
+            "welch_p": None if math.isnan(choice.p_value) else choice.p_value, "conclusive": choice.conclusive,
+            "candidates": [candidate(v) for v in choice.candidates]}
 
 
 def from_record(record: dict) -> Pick:
     p_value = record["welch_p"]
-    return Pick(record["variant"], record["runner_up"], math.nan if p_value is None else p_value, record["conclusive"])
+    return Pick(record["variant"], record["runner_up"], math.nan if p_value is None else p_value, record["conclusive"],
+                record["metric"], tuple(c["variant"] for c in record["candidates"]))

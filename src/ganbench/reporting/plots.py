@@ -1,5 +1,5 @@
-"""Study figures per dataset from the final scores (seaborn PNGs): quality against training time and
-latency with the Pareto front, a sample montage, generated class shares, per-class intra-class FID
+"""Study figures per dataset from the final scores (seaborn PNGs): quality against training compute
+and generator cost with the Pareto fronts, a sample montage, generated class shares, per-class intra-class FID
 and recall, and final metric bars. Figures of training over time are in `ganbench.reporting.plots_training`.
 
 Every figure reads the study table (`results/summary/<dataset>.csv`, see ganbench.reporting.summary) or the
@@ -58,42 +58,64 @@ def _leading_digit_formatter(digits: set[int]) -> matplotlib.ticker.FuncFormatte
     return matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}" if int(f"{v:e}"[0]) in digits else "")
 
 
-def plot_pareto(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> None:
-    """Mean FID (+- std over seeds) against training time and against generator latency, one point
-    per variant, the Pareto front (nothing cheaper is better) drawn as a dashed step line. Training
-    time was measured with each training job alone on the machine; its FLOPs are in the report."""
-    trained = runs[(runs["variant"] != REAL_ROW) & ~runs["diverged"].astype(bool)]
+def _log_axes(ax: plt.Axes) -> None:
+    """Log-log axes with plain tick labels (20, 50, 100 rather than 2 x 10^1)."""
+    ax.set(xscale="log", yscale="log")
+    plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    low, high = ax.get_xlim()
+    ax.xaxis.set_major_formatter(plain)  # over a decade or two, minor ticks carry labels too
+    minor = plain if high / low < 10 else _leading_digit_formatter({2, 5}) if high / low < 100 \
+        else matplotlib.ticker.NullFormatter()
+    ax.xaxis.set_minor_formatter(minor)
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain if np.divide(*ax.get_ylim()[::-1]) < 10 else matplotlib.ticker.NullFormatter())
+
+
+def _front(ax: plt.Axes, cost: np.ndarray, fid: np.ndarray, label: str) -> None:
+    order = pareto_front(cost, fid)
+    ax.step(cost[order], fid[order], where="post", linestyle="--", color="0.3", linewidth=1.2)
+    ax.scatter(cost[order], fid[order], s=260, facecolors="none", edgecolors="0.2", linewidths=1.5, label=label)
+
+
+def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str | os.PathLike, palette: dict) -> None:
+    """Quality against the two costs, both machine-independent. Left: FID during training (mean over
+    seeds at each evaluation point) against training GFLOP, every variant a line, with the front of
+    the best FID any variant reaches within each compute. Right: the scored FID (mean ± std over
+    seeds) against the generator's MFLOP per image, at the full budget (filled) and at the home
+    budget (hollow), each with its front (nothing cheaper is better)."""
+    healthy = ~runs["diverged"].astype(bool)
+    trained = runs[(runs["variant"] != REAL_ROW) & healthy]
+    curves = logs[logs["variant"].isin(set(trained["variant"]))].groupby(["variant", "gflop"], sort=False)["fid"] \
+        .mean().reset_index()
     stats = trained.groupby("variant", sort=False).agg(
-        fid=("fid", "mean"), fid_std=("fid", "std"), seconds=("train_seconds", "mean"),
-        latency=("latency_ms_median", "mean")).reset_index()
+        fid=("fid", "mean"), fid_std=("fid", "std"), home=("home_fid", "mean"), home_std=("home_fid", "std"),
+        mflops=("generator_mflops_per_image", "first")).reset_index()
     real_fid = runs.loc[runs["variant"] == REAL_ROW, "fid"].mean()
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5.2), sharey=True)
-    for ax, cost, label in ((axes[0], "seconds", "training time on the study machine [s, log]"),
-                            (axes[1], "latency", "generator latency at batch 1 [ms, log]")):
-        for row in stats.itertuples():
-            ax.errorbar(getattr(row, cost), row.fid, yerr=0 if np.isnan(row.fid_std) else row.fid_std, fmt="o",
-                        ms=8, capsize=3, color=palette[row.variant], label=row.variant)
-            ax.annotate(row.variant, (getattr(row, cost), row.fid), xytext=(5, 4), textcoords="offset points",
-                        fontsize=8)
-        front = stats.iloc[pareto_front(stats[cost].to_numpy(), stats["fid"].to_numpy())]
-        ax.step(front[cost], front["fid"], where="post", linestyle="--", color="0.3", linewidth=1.2)
-        ax.scatter(front[cost], front["fid"], s=260, facecolors="none", edgecolors="0.2", linewidths=1.5,
-                   label="Pareto front (nothing cheaper is better)")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6), sharey=True)
+    for variant, curve in curves.groupby("variant", sort=False):
+        left.plot(curve["gflop"], curve["fid"], marker="o", ms=4, color=palette[variant], label=variant)
+    _front(left, curves["gflop"].to_numpy(), curves["fid"].to_numpy(), "Pareto front (nothing cheaper is better)")
+    for key, style in (("home_gflop", ":"), ("train_gflop", "-.")):
+        left.axvline(budget[key], color="0.4", linestyle=style, linewidth=1)
+        left.annotate(key.split("_")[0].replace("train", "full") + " budget", (budget[key], 1.0),
+                      xycoords=("data", "axes fraction"), xytext=(-3, -12), textcoords="offset points", ha="right",
+                      fontsize=8, color="0.3")
+    left.set(xlabel="training compute [GFLOP, log]",
+             ylabel="FID, lower is better (log); left: during training, on the eval samples")
+    for row in stats.itertuples():
+        for value, spread, face in ((row.fid, row.fid_std, palette[row.variant]), (row.home, row.home_std, "white")):
+            right.errorbar(row.mflops, value, yerr=0 if np.isnan(spread) else spread, fmt="o", ms=8, capsize=3,
+                           color=palette[row.variant], markerfacecolor=face)
+        right.annotate(row.variant, (row.mflops, row.fid), xytext=(6, 3), textcoords="offset points", fontsize=8)
+    _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy(), "Pareto front (full budget)")
+    right.set(xlabel="generator cost [MFLOP per image, log]; filled: full budget, hollow: home budget")
+    for ax in (left, right):
         if pd.notna(real_fid):
             ax.axhline(real_fid, color="black", linestyle=":", linewidth=1, label=f"{REAL_LABEL} (floor)")
-        ax.set(xscale="log", yscale="log", xlabel=label)
-        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
-        low, high = ax.get_xlim()
-        ax.xaxis.set_major_formatter(plain)  # over a decade or two, minor ticks carry labels too
-        minor = plain if high / low < 10 else _leading_digit_formatter({2, 5}) if high / low < 100 \
-            else matplotlib.ticker.NullFormatter()
-        ax.xaxis.set_minor_formatter(minor)
-        ax.yaxis.set_major_formatter(plain)
-    axes[0].set_ylabel("final FID, mean ± std over seeds (log; lower is better)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    unique = dict(zip(labels, handles))
-    axes[1].legend(unique.values(), unique.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
-    fig.suptitle(f"{runs['dataset'].iloc[0]}: quality against training time and latency")
+        _log_axes(ax)
+    handles = {label: h for ax in (left, right) for h, label in zip(*ax.get_legend_handles_labels())}
+    right.legend(handles.values(), handles.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    fig.suptitle(f"{runs['dataset'].iloc[0]}: quality against training compute and generator cost")
     _save(fig, path)
 
 

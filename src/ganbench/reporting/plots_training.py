@@ -78,23 +78,32 @@ def plot_progress(dataset: str, variants: list[str], seed: int, path: str | os.P
     _save(fig, path)
 
 
-def plot_time_to_quality(logs: pd.DataFrame, levels: list[float], path: str | os.PathLike, palette: dict) -> None:
-    """FID during training (log) against training seconds (log), one line per seed, the report's
-    thresholds as dashed lines: where a line first crosses one is that run's time to threshold."""
-    fig, ax = plt.subplots(figsize=(9.5, 5.8))
-    sns.lineplot(data=logs, x="seconds", y="fid", hue="variant", units="seed", estimator=None, palette=palette,
-                 marker="o", markersize=3, linewidth=1.2, ax=ax)
+def plot_time_to_quality(logs: pd.DataFrame, levels: list[float], budget: dict, path: str | os.PathLike,
+                         palette: dict) -> None:
+    """FID during training (log) against training GFLOP (left: the same figure on any machine) and
+    against training seconds on the study machine (right), one line per seed, the report's
+    thresholds dashed and the home and full budgets dotted: where a line first crosses a threshold
+    is that run's compute (and time) to threshold."""
+    fig, axes = plt.subplots(1, 2, figsize=(15, 5.8), sharey=True)
+    for ax, x, label in ((axes[0], "gflop", "training compute [GFLOP, log]"),
+                         (axes[1], "seconds", "training seconds on the study machine, every core to itself (log)")):
+        sns.lineplot(data=logs, x=x, y="fid", hue="variant", units="seed", estimator=None, palette=palette,
+                     marker="o", markersize=3, linewidth=1.2, ax=ax, legend=ax is axes[1])
+        for level in levels:
+            ax.axhline(level, color="black", linestyle="--", linewidth=0.8)
+        ax.set(xscale="log", yscale="log", xlabel=label)
+        plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+        for axis in (ax.xaxis, ax.yaxis):  # 20, 50, 100 rather than 2 x 10^1
+            axis.set_major_formatter(plain)
+            axis.set_minor_formatter(plain)
+        ax.tick_params(which="minor", labelsize=7)
+    for key, style in (("home_gflop", ":"), ("train_gflop", "-.")):
+        axes[0].axvline(budget[key], color="0.4", linestyle=style, linewidth=1)
     for level in levels:
-        ax.axhline(level, color="black", linestyle="--", linewidth=0.8)
-        ax.annotate(f"FID {level:g}", (1.0, level), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8)
-    ax.set(xscale="log", yscale="log", xlabel="training seconds on the study machine, every core to itself (log)",
-           ylabel="FID during training, eval samples (log)",
-           title=f"{logs['dataset'].iloc[0]}: time to quality (one line per seed; dashed: thresholds)")
-    plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
-    for axis in (ax.xaxis, ax.yaxis):  # 20, 50, 100 rather than 2 x 10^1
-        axis.set_major_formatter(plain)
-        axis.set_minor_formatter(plain)
-    ax.tick_params(which="minor", labelsize=7)
-    ax.legend(title="variant", bbox_to_anchor=(1.08, 1), loc="upper left", fontsize=8)
+        axes[1].annotate(f"FID {level:g}", (1.0, level), xycoords=("axes fraction", "data"), xytext=(3, 0),
+                         textcoords="offset points", va="center", fontsize=8)
+    axes[0].set_ylabel("FID during training, eval samples (log)")
+    axes[1].legend(title="variant", bbox_to_anchor=(1.08, 1), loc="upper left", fontsize=8)
+    fig.suptitle(f"{logs['dataset'].iloc[0]}: quality against training compute (left: dotted, the home budget; "
+                 "dash-dot, the full budget) and seconds (right); dashed: thresholds", y=1.0)
     _save(fig, path)

@@ -23,10 +23,11 @@ from ganbench.reporting import thresholds
 
 GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.evaluation.scoring.score)
 PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
-WHOLE_SET, CLASS_MEANS = registry.keys("score"), registry.keys("per_class")
-QUALITY = (*WHOLE_SET, *CLASS_MEANS)
+WHOLE_SET, CLASS_MEANS, HOME = registry.keys("score"), registry.keys("per_class"), registry.keys("home")
+QUALITY = (*WHOLE_SET, *CLASS_MEANS, *HOME)
 TRAINING = (*registry.keys("train"), "diverged_reason")
 PROFILE = registry.keys("profile")
+DERIVED = registry.keys("derived")
 SUMMARISED = tuple(m.key for m in registry.METRICS)  # mean and std over seeds in summary.json
 CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
 PER_CLASS = {(figure, g): tuple(f"{figure}_{g}_{c}" for c in range(NUM_CLASSES))  # e.g. intra_fid_by_label_3
@@ -48,7 +49,8 @@ def _per_class_columns(scored: dict) -> dict:
 
 def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tuple[dict, dict]:
     """(flat summary row, raw metrics dict) of one run; the real row has no training or profile.
-    A trained run also gets its steps, seconds and GFLOP to each FID level (ganbench.reporting.thresholds)."""
+    A trained run also gets its scores at the home budget, its variant's profile, and its steps,
+    seconds and GFLOP to each FID level (ganbench.reporting.thresholds)."""
     run = paths.run_dir(dataset, variant, seed)
     scored = read_json(run / "metrics.json")
     row = {"dataset": dataset, "variant": variant, "seed": seed, "diverged": scored["diverged"],
@@ -57,11 +59,16 @@ def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tupl
     if counts:
         row.update({name: n / sum(counts) for name, n in zip(CLASS_SHARES, counts)})
     if variant != REAL_ROW:
-        trained, profiled = read_json(run / "train.json"), read_json(run / "profile.json")
+        trained, profiled = read_json(run / "train.json"), read_json(paths.profile_json(variant))
+        home = read_json(run / "metrics_home.json")
+        row.update({k: home.get(k.removeprefix("home_")) for k in HOME})
         row.update({k: trained.get(k) for k in TRAINING})
         row["diverged"] = bool(row["diverged"] or trained["diverged"])
         row.update({k: profiled.get(k) for k in PROFILE})
-        row.update(thresholds.run_columns(pd.read_csv(run / "train_log.csv"), levels, profiled.get("train_step_gflops")))
+        seconds, steps = trained["train_seconds"], trained["steps_done"]
+        row["train_step_seconds"] = seconds / steps if steps else None
+        row["train_achieved_gflops_per_s"] = trained["train_gflop"] / seconds if seconds else None
+        row.update(thresholds.run_columns(pd.read_csv(run / "train_log.csv"), levels))
     return row, scored
 
 
@@ -81,7 +88,8 @@ def collect(params: dict, dataset: str) -> pd.DataFrame:
     check_comparable(scored)
     per_class = [c for columns in PER_CLASS.values() for c in columns]
     return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,
-                                               *PROFILE, *threshold_columns(levels), *CLASS_SHARES, *per_class])
+                                               *PROFILE, *DERIVED, *threshold_columns(levels), *CLASS_SHARES,
+                                               *per_class])
 
 
 def _number(value) -> float | None:
@@ -92,7 +100,7 @@ def aggregate(runs: pd.DataFrame) -> dict:
     """dataset -> variant -> figure -> {mean, std (ddof 1; 0 for one seed), n} over the runs that
     did not diverge, plus `runs` and `diverged_runs` counts per dataset x variant."""
     out: dict = {}
-    reach = [c for c in runs.columns if c.startswith("seconds_to_fid_")]  # n = the seeds that reached it
+    reach = [c for c in runs.columns if c.startswith(("seconds_to_fid_", "gflops_to_fid_"))]  # n: seeds reaching it
     for (dataset, variant), group in runs.groupby(["dataset", "variant"], sort=False):
         healthy = group[~group["diverged"].astype(bool)]
         entry = {"runs": int(len(group)), "diverged_runs": int(len(group) - len(healthy))}

@@ -1,11 +1,11 @@
 """Time to threshold, as MLPerf and DAWNBench report it: the training time (and FLOPs) a run needs to
 first reach a fixed quality level, read off its per-evaluation log.
 
-A run's `train_log.csv` has one row per evaluation point: `step`, `seconds` (training time so far,
-evaluation excluded) and `fid` (on `budget.eval_samples` fixed latents). The first row with
-FID <= T gives that run's steps and seconds to T; the training FLOPs are steps x the FLOPs of one
-step (`profile.json`). A run that never gets there is "not reached" (NaN), and the summary says in
-how many of a variant's seeds it was reached.
+A run's `train_log.csv` has one row per evaluation point: `step`, `gflop` (training compute so far,
+`ganbench.training.flops`), `seconds` (training time so far, evaluation excluded) and `fid` (on
+`budget.eval_samples` fixed latents). The first row with FID <= T gives that run's steps, GFLOP and
+seconds to T. A run that never gets there is "not reached" (NaN), and the summary says in how many
+of a variant's seeds it was reached.
 """
 from __future__ import annotations
 
@@ -20,24 +20,21 @@ def column(kind: str, threshold: float) -> str:
     return f"{kind}_to_fid_{threshold:g}"
 
 
+KINDS = {"steps": "step", "gflops": "gflop", "seconds": "seconds"}  # summary kind -> train_log column
+
+
 def first_reach(log: pd.DataFrame, threshold: float) -> dict:
-    """Steps and seconds of the first evaluation point with FID <= threshold (NaN if none)."""
+    """Steps, GFLOP and seconds of the first evaluation point with FID <= threshold (NaN if none)."""
     reached = log[log["fid"] <= threshold]
     if reached.empty:
-        return {"steps": math.nan, "seconds": math.nan}
-    row = reached.iloc[0]
-    return {"steps": float(row["step"]), "seconds": float(row["seconds"])}
+        return {kind: math.nan for kind in KINDS}
+    return {kind: float(reached.iloc[0][col]) for kind, col in KINDS.items()}
 
 
-def run_columns(log: pd.DataFrame, thresholds: list[float], step_gflops: float | None) -> dict:
-    """One run's summary columns: steps, seconds and GFLOP to each threshold."""
-    columns = {}
-    for threshold in thresholds:
-        hit = first_reach(log, threshold)
-        columns[column("steps", threshold)] = hit["steps"]
-        columns[column("seconds", threshold)] = hit["seconds"]
-        columns[column("gflops", threshold)] = hit["steps"] * step_gflops if step_gflops else math.nan
-    return columns
+def run_columns(log: pd.DataFrame, thresholds: list[float]) -> dict:
+    """One run's summary columns: steps, GFLOP and seconds to each threshold."""
+    return {column(kind, threshold): value for threshold in thresholds
+            for kind, value in first_reach(log, threshold).items()}
 
 
 def table(runs: pd.DataFrame, thresholds: list[float], kind: str = "seconds") -> pd.DataFrame:

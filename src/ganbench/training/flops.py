@@ -131,10 +131,10 @@ def _op_macs(op) -> int:
     return 0
 
 
-def graph_flops(concrete_function) -> int:
-    """FLOPs (2 x multiply-adds) of the matmuls and convolutions a traced tf.function runs: the ops
-    that feed its outputs or its side effects (variable updates), as TensorFlow's graph optimizer
-    keeps them; gradient ops nobody uses (the input gradient of a first layer) are left out."""
+def graph_flops_by_type(concrete_function) -> dict[str, int]:
+    """FLOPs (2 x multiply-adds) per op type of the matmuls and convolutions a traced tf.function runs:
+    the ops that feed its outputs or its side effects (variable updates), as TensorFlow's graph
+    optimizer keeps them; gradient ops nobody uses (the input gradient of a first layer) are left out."""
     graph = concrete_function.graph
     pending = [t.op for t in concrete_function.outputs] + list(graph.control_outputs)
     pending += [op for op in graph.get_operations() if op.op_def.is_stateful and not op.outputs]
@@ -144,4 +144,14 @@ def graph_flops(concrete_function) -> int:
         if op.name not in live:
             live.add(op.name)
             pending += [t.op for t in op.inputs] + list(op.control_inputs)
-    return 2 * sum(_op_macs(op) for op in graph.get_operations() if op.name in live)
+    by_type: dict[str, int] = {}
+    for op in graph.get_operations():
+        macs = _op_macs(op) if op.name in live else 0
+        if macs:
+            by_type[op.type] = by_type.get(op.type, 0) + 2 * macs
+    return by_type
+
+
+def graph_flops(concrete_function) -> int:
+    """FLOPs of the matmuls and convolutions a traced tf.function runs (`graph_flops_by_type`, summed)."""
+    return sum(graph_flops_by_type(concrete_function).values())

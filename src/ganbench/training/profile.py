@@ -1,12 +1,13 @@
-"""Compute profile of a variant on the machine at hand: FLOPs, generator latency and throughput,
-and the training step's cost.
+"""What a variant's generator costs to run on the machine at hand (latency at batch 1, throughput),
+and the machine it was measured on; and the seconds of a training step, for the benchmarks.
 
-FLOPs are counted by TensorFlow's own profiler on the traced graph (the ops with registered FLOP
-statistics: convolutions, matmuls, elementwise arithmetic), so they are a property of the model,
-not of the machine; latency and throughput are wall-clock measurements on this machine.
+The study's unit of compute is FLOPs (`ganbench.training.flops`), a property of the model; these are
+wall-clock measurements, reported beside the FLOPs and never used to decide anything.
 """
 from __future__ import annotations
 
+import os
+import platform
 import time
 
 import keras
@@ -15,13 +16,6 @@ import tensorflow as tf
 
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
-
-
-def graph_flops(concrete_function) -> int:
-    """Floating-point operations of one call of a traced tf.function (static shapes required)."""
-    options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
-    options["output"] = "none"
-    return int(tf.compat.v1.profiler.profile(graph=concrete_function.graph, options=options).total_float_ops)
 
 
 def _generator_call(generator: keras.Model):
@@ -38,11 +32,6 @@ def _generator_call(generator: keras.Model):
         return [z, tf.zeros((batch,), tf.int32)] if conditional else z
 
     return call, inputs
-
-
-def generator_flops_per_image(generator: keras.Model) -> int:
-    call, inputs = _generator_call(generator)
-    return graph_flops(call.get_concrete_function(inputs(1)))
 
 
 def generator_latency_ms(generator: keras.Model, calls: int = 200, warmup: int = 20) -> dict:
@@ -81,13 +70,6 @@ def _gan_with_batches(variant: dict, seed: int):
     return gan, real_batches(x, y if gan.conditional else None, variant["batch"], seed)
 
 
-def train_step_flops(variant: dict, seed: int = 0) -> int:
-    """FLOPs of one generator step at the variant's batch size, its `d_steps` D updates included."""
-    gan, batches = _gan_with_batches(variant, seed)
-    batch = next(iter(batches))
-    return graph_flops(tf.function(gan.train_step, autograph=False).get_concrete_function(batch))
-
-
 def train_step_seconds(variant: dict, steps: int = 20, warmup: int = 5, repeats: int = 3, seed: int = 0) -> float:
     """Wall seconds per generator step (incl. its `d_steps` D updates): the best of `repeats` timings
     of `steps` steps after warmup, since a busy machine only ever makes a step slower.
@@ -102,3 +84,13 @@ def train_step_seconds(variant: dict, steps: int = 20, warmup: int = 5, repeats:
         gan.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
         timings.append((time.perf_counter() - started) / steps)
     return min(timings)
+
+
+def machine() -> dict:
+    """What the timings were measured on."""
+    model = platform.processor()
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), model)
+    return {"cpu": model, "cpu_count": os.cpu_count(), "threads": int(os.environ.get("OMP_NUM_THREADS", 0)) or None,
+            "gpus": len(tf.config.list_physical_devices("GPU")), "tensorflow": tf.__version__}

@@ -1,0 +1,89 @@
+"""One factor at a time: each variant against the row it is compared with (params `report.compare`).
+
+What the two rows differ in is computed from their complete settings (`ganbench.config.variant`), not
+written by hand, so a comparison that changes two things at once says so: a row that differs from
+its baseline in one setting shares the baseline's recipe and measures that component; a row that
+differs in several has its own recipe (the MLP GAN in the classic MLP recipe), and the table names
+them all. The difference of the quality metric's seed means is tested with Welch's t-test.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ganbench.config import variant
+from ganbench.reporting.picks import welch
+
+LOSS_NAMES = {"minimax": "minimax", "non_saturating": "non-saturating", "least_squares": "least squares",
+              "hinge": "hinge", "wasserstein": "Wasserstein"}
+
+
+def _flat(settings: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in settings.items():
+        if isinstance(value, dict) and key != "loss":  # a loss with settings is one component
+            out.update(_flat(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def differences(params: dict, a: str, b: str) -> list[str]:
+    """The settings (dotted) in which variants `a` and `b` of params differ, the budget override aside."""
+    fa, fb = (_flat({k: v for k, v in variant(params, name).items() if k != "budget"}) for name in (a, b))
+    return sorted(k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k))
+
+
+def _text(value) -> str:
+    if isinstance(value, dict) and "name" in value:
+        return LOSS_NAMES.get(value["name"], value["name"])
+    return LOSS_NAMES.get(value, str(value)) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) \
+        else str(value)
+
+
+def change(params: dict, name: str, baseline: str) -> str:
+    """`loss: hinge -> non-saturating`, or `own recipe: arch, loss, ...` when several settings differ."""
+    keys = differences(params, baseline, name)
+    if len(keys) == 1:
+        (key,) = keys
+        before, after = (_flat(variant(params, v)).get(key) for v in (baseline, name))
+        return f"{key}: {_text(before)} -> {_text(after)}"
+    return f"own recipe ({len(keys)} settings: {', '.join(keys)})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    variant: str
+    baseline: str
+    change: str
+    one_factor: bool
+    delta: float      # mean(variant) - mean(baseline) of the metric
+    p_value: float    # Welch's t-test over seeds; NaN when it cannot be computed
+
+
+def compare(params: dict, runs: pd.DataFrame, metric: str) -> list[Comparison]:
+    """Every comparison of `report.compare` whose two variants are in this study, in params order."""
+    present = set(runs["variant"])
+    rows = []
+    for name, baseline in params["report"]["compare"].items():
+        if name not in present or baseline not in present:
+            continue
+        a, b = (pd.to_numeric(runs.loc[runs["variant"] == v, metric], errors="coerce").dropna().to_numpy()
+                for v in (name, baseline))
+        delta = float(a.mean() - b.mean()) if len(a) and len(b) else math.nan
+        rows.append(Comparison(name, baseline, change(params, name, baseline),
+                               len(differences(params, baseline, name)) == 1, delta, welch(a, b)))
+    return rows
+
+
+def loss_rows(params: dict, comparisons: list[Comparison]) -> dict[str, str]:
+    """variant -> loss name for the rows that differ from their baseline in the loss alone, the
+    baseline included: the study's loss comparison."""
+    rows = {}
+    for c in comparisons:
+        if differences(params, c.baseline, c.variant) == ["loss"]:
+            for name in (c.baseline, c.variant):
+                rows[name] = _text(variant(params, name)["loss"])
+    return rows
