@@ -1,6 +1,6 @@
 """Bytes that do not depend on the thread count: the classifier's features and probabilities, the
-reference cache, a metrics file and the training log's FID are computed in two processes with
-OMP_NUM_THREADS=1 and =2 and must be byte-identical; the NumPy forward pass agrees with Keras'
+reference cache, a metrics file, a few training steps' generator and their FID log are computed in two
+processes with OMP_NUM_THREADS=1 and =2 and must be byte-identical; the NumPy forward pass agrees with Keras'
 `predict` to float32 rounding."""
 import hashlib
 import os
@@ -10,16 +10,22 @@ import sys
 import keras
 import numpy as np
 import pytest
+import yaml
+from helpers import REPO
 
+from ganbench.config import deep_merge
 from ganbench.evaluation.classifier import build_lenet
 from ganbench.evaluation.embedding import Embedder
 from ganbench.evaluation.forward import BATCH
 from ganbench.evaluation.identity import FEATURE_LAYER
 from ganbench.model_files import save_model
 
+TINY_GAN = deep_merge(yaml.safe_load((REPO / "profiles/default.yaml").read_text())["variant_defaults"],
+                      {"arch": "dcgan", "latent_dim": 8, "width": 0.125, "batch": 8})
 EVAL = {"samples": 300, "reference": "test", "latent_seed": 1, "kid_subsets": 3, "kid_subset_size": 100, "knn_k": 3,
         "knn_space": "unit"}
-OUTPUTS = ("features.npy", "probs.npy", "reference.npz", "metrics.json", "fid.json")
+OUTPUTS = ("features.npy", "probs.npy", "reference.npz", "metrics.json", "fid.json", "train_log.json",
+           "generator.keras")
 
 # One stage's worth of evaluation, as the embed_reference, score and train stages run it: stage set-up
 # (TensorFlow threads from OMP_NUM_THREADS), embedding, the reference cache, a score, the training log's FID.
@@ -32,7 +38,10 @@ from ganbench.evaluation.metrics import fid
 from ganbench.evaluation.reference import build_reference, save_reference
 from ganbench.evaluation.scoring import score
 from ganbench.io import write_json
+from ganbench.model_files import save_model
 from ganbench.runtime import configure
+from ganbench.training.loop import train_gan
+from pathlib import Path
 
 data, out = sys.argv[1], sys.argv[2]
 eval_params = {EVAL!r}
@@ -49,6 +58,14 @@ save_reference(reference, out + "/reference.npz")
 write_json(out + "/metrics.json", score(x, reference, embed, eval_params, y))
 reference_stats = fid.gaussian_stats(embed(x_ref)[0])
 write_json(out + "/fid.json", {{"fid": fid.frechet_distance(*fid.gaussian_stats(features), *reference_stats)}})
+# a few training steps (TensorFlow's pools are fixed: ganbench.runtime.TF_THREADS) and their FID log
+settings = {TINY_GAN!r}
+plan = {{"steps": 4, "eval_every": 2, "evals": 2, "home_step": 2, "step_gflop": 1.0, "eval_samples": 64,
+         "latent_seed": 1, "train_samples": None, "collapse": {{"max_class_share": 1.01, "patience": 1}}}}
+gan, log, _ = train_gan(x_ref, y_ref, x_ref, classifier, settings, plan, 0, Path(out) / "state")
+write_json(out + "/train_log.json", {{"step": log["step"].tolist(), "fid": log["fid"].tolist(),
+                                       "d_loss": log["d_loss"].tolist()}})
+save_model(gan.sampler, out + "/generator.keras")
 """
 
 

@@ -61,12 +61,20 @@ def commit_to_dvc(workdir: Path = Path(".")) -> list[str]:
     """After a Snakemake run: record in dvc.lock every stage DVC sees as changed whose outputs all
     exist and none of which Snakemake would still rebuild (a missing output makes `dvc commit`
     fail; a pending one would bless a stale file). Committed without relinking, which would
-    change the files' mtimes, which Snakemake reads."""
+    change the files' mtimes, which Snakemake reads.
+
+    When every changed stage is ready (a finished study) one `dvc commit` without targets records them
+    all: naming the stages costs DVC a resolution of its whole index per name (seconds each, minutes for
+    a study of hundreds of cells), committing everything costs one."""
     pending = snakemake_pending_outputs(workdir)
-    ready = sorted(name for name in dvc_stale_stages(workdir)
+    stale = dvc_stale_stages(workdir)
+    ready = sorted(name for name in stale
                    if all((workdir / o).exists() and o not in pending for o in stage_outputs(name)))
-    for start in range(0, len(ready), COMMIT_BATCH):
-        run_module(workdir, "dvc", "commit", "--force", "--no-relink", *ready[start:start + COMMIT_BATCH])
+    if ready and len(ready) == len(stale):
+        run_module(workdir, "dvc", "commit", "--force", "--no-relink")
+    else:
+        for start in range(0, len(ready), COMMIT_BATCH):
+            run_module(workdir, "dvc", "commit", "--force", "--no-relink", *ready[start:start + COMMIT_BATCH])
     log.info("dvc: committed %d stage(s) that Snakemake has brought up to date", len(ready))
     return ready
 
