@@ -61,15 +61,19 @@ def commit_to_dvc(workdir: Path = Path(".")) -> list[str]:
     """After a Snakemake run: record in dvc.lock every stage DVC sees as changed whose outputs all
     exist and none of which Snakemake would still rebuild (a missing output makes `dvc commit`
     fail; a pending one would bless a stale file). Committed without relinking, which would
-    change the files' mtimes, which Snakemake reads.
+    change the files' mtimes, which Snakemake reads. Stages are committed in the DAG's order: committing
+    an output writes its .gitignore entry into its directory, which a later stage may depend on whole
+    (a gathered input), so that stage must be hashed after it.
 
     When every changed stage is ready (a finished study) one `dvc commit` without targets records them
     all: naming the stages costs DVC a resolution of its whole index per name (seconds each, minutes for
     a study of hundreds of cells), committing everything costs one."""
     pending = snakemake_pending_outputs(workdir)
     stale = dvc_stale_stages(workdir)
-    ready = sorted(name for name in stale
-                   if all((workdir / o).exists() and o not in pending for o in stage_outputs(name)))
+    order = {stage.name: i for i, stage in enumerate(STAGES)}  # the table's order is the DAG's: a stage after its inputs
+    ready = sorted((name for name in stale
+                    if all((workdir / o).exists() and o not in pending for o in stage_outputs(name))),
+                   key=lambda name: (order[name.partition("@")[0]], name))
     if ready and len(ready) == len(stale):
         run_module(workdir, "dvc", "commit", "--force", "--no-relink")
     else:
