@@ -54,7 +54,7 @@ def _profile(args: argparse.Namespace) -> None:
 
 def _sync(args: argparse.Namespace) -> int:
     from ganbench.pipeline.frontends import commit_to_dvc, touch_snakemake
-    from ganbench.reporting.hours import timed_as_job
+    from ganbench.pipeline.hours import timed_as_job
 
     if args.source == "snakemake":
         with timed_as_job("sync", "dvc_commit"):  # counted in results/hours.md beside the stages' jobs
@@ -64,9 +64,17 @@ def _sync(args: argparse.Namespace) -> int:
 
 
 def _hours(args: argparse.Namespace) -> None:
-    from ganbench.reporting.hours import write
+    from ganbench.config import load_params
+    from ganbench.pipeline.hours import missing_benchmarks, write
 
-    print(write())
+    params = load_params(args.params)
+    written = write(params)
+    if written:
+        print(written)
+    else:
+        missing = missing_benchmarks(params)
+        print(f"results/hours.md kept: {len(missing)} stage cells have no benchmark file (e.g. {missing[0]}); "
+              "it sums a complete study only")
 
 
 def _plots_diff(args: argparse.Namespace) -> None:
@@ -126,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--from", dest="source", choices=["snakemake", "dvc"], required=True,
                       help="the front end that did the work")
     sync.set_defaults(run=_sync)
-    hours = sub.add_parser("hours", help="sum Snakemake's job accounting per stage into results/hours.md")
+    hours = cli.add_stage_flags(sub.add_parser("hours", help="sum Snakemake's job accounting per stage into "
+                                                             "results/hours.md"), dataset=False)
     hours.set_defaults(run=_hours)
     plots = sub.add_parser("plots-diff", help="`dvc plots diff` as PNG and self-contained HTML")
     plots.add_argument("revisions", nargs="*", help="git revisions or experiment names (default: workspace vs HEAD)")

@@ -35,7 +35,8 @@ def smoke_study(repo_copy, smoke_inputs):
     def make(name: str, dataset: str = "mnist", variant: str = "dcgan_ns", seeded: bool = True):
         root = repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
         if seeded:
-            for rel in (f"data/{dataset}", f"models/classifier/{dataset}.keras", f"results/classifier/{dataset}"):
+            for rel in (f"data/{dataset}", f"models/classifier/{dataset}.keras", f"results/classifier/{dataset}",
+                        *(f"logs/benchmarks/{s}/{dataset}.tsv" for s in INPUT_STAGES)):  # their jobs' accounting too
                 source, target = smoke_inputs / rel, root / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)

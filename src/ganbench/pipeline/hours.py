@@ -5,6 +5,9 @@ seconds of the job's processes, written by Snakemake). They are timing, not resu
 out of DVC's outputs and out of every stage's inputs; `ganbench hours` (run by the Snakefile's
 `onsuccess:` after a study) sums them per stage into results/hours.md and results/hours.csv,
 with the wall time of the Snakemake run that just finished (from the stamp `onstart:` writes).
+It rewrites them only when every stage cell of the study has its benchmark file: a run that did
+part of the work (one variant rerun, `snakemake --touch` on a fresh clone) leaves the accounting of
+the last complete study in place.
 """
 from __future__ import annotations
 
@@ -81,8 +84,24 @@ def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write(root: Path = Path(".")) -> Path:
-    """Write results/hours.md and .csv from the benchmark files under `root`; returns the .md path."""
+def missing_benchmarks(params: dict, root: Path = Path(".")) -> list[str]:
+    """The study's stage cells (over params' grid) that have no benchmark file under `root`."""
+    from snakemake.io import expand
+
+    from ganbench.pipeline import snakemake_glue as glue
+    from ganbench.pipeline.stages import STAGES
+
+    values = glue.grid(params)
+    expected = [path for stage in STAGES
+                for path in expand(glue.benchmark(stage), **{w: values[w] for w in stage.matrix})]
+    return [path for path in expected if not (root / path).is_file()]
+
+
+def write(params: dict, root: Path = Path(".")) -> Path | None:
+    """Write results/hours.md and .csv from the benchmark files under `root` if every stage cell of
+    the study has one; returns the .md path, or None (nothing written) when some are missing."""
+    if missing_benchmarks(params, root):
+        return None
     table = per_stage(read_jobs(root))
     stamp = root / STARTED
     wall = time.time() - float(stamp.read_text()) if stamp.is_file() else None
