@@ -3,8 +3,8 @@
 What the two rows differ in is computed from their complete settings (`ganbench.config.variant`), not
 written by hand, so a comparison that changes two things at once says so: a row that differs from
 its baseline in one setting shares the baseline's recipe and measures that component; a row that
-differs in several has its own recipe (the MLP GAN in the classic MLP recipe), and the table names
-them all. The difference of the quality metric's seed means is tested with Welch's t-test.
+differs in several (a ladder rung changing batch and learning rate together, the MLP GAN in its own
+recipe) is named with all of them. The difference of the quality metric's seed means is tested with Welch's t-test.
 """
 from __future__ import annotations
 
@@ -30,9 +30,16 @@ def _flat(settings: dict, prefix: str = "") -> dict:
     return out
 
 
+def _settings(params: dict, name: str) -> dict:
+    """A variant's complete settings, flat, its budget the effective one (shared, or its own override)."""
+    settings = variant(params, name)
+    return _flat({**{k: v for k, v in settings.items() if k != "budget"},
+                  "budget": {**params["budget"], **settings.get("budget", {})}})
+
+
 def differences(params: dict, a: str, b: str) -> list[str]:
-    """The settings (dotted) in which variants `a` and `b` of params differ, the budget override aside."""
-    fa, fb = (_flat({k: v for k, v in variant(params, name).items() if k != "budget"}) for name in (a, b))
+    """The settings (dotted) in which variants `a` and `b` of params differ, their budgets included."""
+    fa, fb = _settings(params, a), _settings(params, b)
     return sorted(k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k))
 
 
@@ -44,13 +51,12 @@ def _text(value) -> str:
 
 
 def change(params: dict, name: str, baseline: str) -> str:
-    """`loss: hinge -> non-saturating`, or `own recipe: arch, loss, ...` when several settings differ."""
-    keys = differences(params, baseline, name)
-    if len(keys) == 1:
-        (key,) = keys
-        before, after = (_flat(variant(params, v)).get(key) for v in (baseline, name))
-        return f"{key}: {_text(before)} -> {_text(after)}"
-    return f"own recipe ({len(keys)} settings: {', '.join(keys)})"
+    """What variant `name` changes against `baseline`: `loss: hinge -> non-saturating`, or every
+    differing setting, `; `-separated (a ladder rung that changes batch and learning rate together,
+    a row in its own recipe)."""
+    before, after = (_settings(params, v) for v in (baseline, name))
+    return "; ".join(f"{key}: {_text(before.get(key))} -> {_text(after.get(key))}"
+                     for key in differences(params, baseline, name))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ sns.set_theme(style="whitegrid", context="notebook")
 REAL_LABEL = "real data"
 
 
-def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
+def save(fig: plt.Figure, path: str | os.PathLike) -> None:
+    """The figure as a PNG, atomically; the same data give the same bytes."""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
@@ -116,7 +117,7 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     handles = {label: h for ax in (left, right) for h, label in zip(*ax.get_legend_handles_labels())}
     right.legend(handles.values(), handles.keys(), bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
     fig.suptitle(f"{runs['dataset'].iloc[0]}: quality against training compute and generator cost")
-    _save(fig, path)
+    save(fig, path)
 
 
 def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_variant: int = 16) -> None:
@@ -137,7 +138,7 @@ def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_varian
         ax.set_axis_off()
     fig.suptitle(f"{dataset}: samples from the same latents, seed {seed}")
     fig.tight_layout()
-    _save(fig, path)
+    save(fig, path)
 
 
 def _class_heatmap(runs: pd.DataFrame, columns: tuple[str, ...], path: str | os.PathLike, title: str,
@@ -150,7 +151,7 @@ def _class_heatmap(runs: pd.DataFrame, columns: tuple[str, ...], path: str | os.
     fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.6))
     sns.heatmap(table, annot=True, ax=ax, cbar_kws={"label": cbar_label}, **heatmap_kws)
     ax.set(xlabel=xlabel, ylabel="", title=f"{runs['dataset'].iloc[0]}: {title}")
-    _save(fig, path)
+    save(fig, path)
 
 
 def plot_class_shares(runs: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -204,4 +205,4 @@ def plot_scores(runs: pd.DataFrame, path: str | os.PathLike, palette: dict) -> N
         ax.set_title(SCORE_PANELS[metric])
     grid.set_axis_labels("", "")
     grid.figure.suptitle(f"{runs['dataset'].iloc[0]}: final sample quality (bars: seed mean ± sd, dots: seeds)", y=1.02)
-    _save(grid.figure, path)
+    save(grid.figure, path)

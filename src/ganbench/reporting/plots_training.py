@@ -17,17 +17,10 @@ import seaborn as sns  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from ganbench import paths  # noqa: E402
-from ganbench.io import atomic_path  # noqa: E402
+from ganbench.reporting.plots import save  # noqa: E402
 from ganbench.training.grids import FRAME_HEADER  # noqa: E402
 
-STRIP_COLUMNS = 6  # evaluation points shown per variant
-sns.set_theme(style="whitegrid", context="notebook")
-
-
-def _save(fig: plt.Figure, path: str | os.PathLike) -> None:
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
+STRIP_COLUMNS = 6  # evaluation points shown per variant (the seaborn theme is set by plots, imported above)
 
 
 def train_logs(params: dict, dataset: str) -> pd.DataFrame:
@@ -45,7 +38,7 @@ def plot_losses(logs: pd.DataFrame, path: str | os.PathLike) -> None:
     grid.set_titles("{col_name}")
     grid.set_axis_labels("generator step", "loss (mean over the evaluation interval)")
     grid.figure.suptitle(f"{logs['dataset'].iloc[0]}: training losses (band: seed range)", y=1.02)
-    _save(grid.figure, path)
+    save(grid.figure, path)
 
 
 def strip_steps(steps: list[int], columns: int = STRIP_COLUMNS) -> list[int]:
@@ -75,7 +68,7 @@ def plot_progress(dataset: str, variants: list[str], seed: int, path: str | os.P
         row[0].text(-0.06, 0.5, variant, transform=row[0].transAxes, ha="right", va="center", fontsize=10)
     fig.suptitle(f"{dataset}: the same latents over training (seed {seed}), every variant", y=1.0)
     fig.tight_layout()
-    _save(fig, path)
+    save(fig, path)
 
 
 def plot_time_to_quality(logs: pd.DataFrame, levels: list[float], budget: dict, path: str | os.PathLike,
@@ -106,4 +99,4 @@ def plot_time_to_quality(logs: pd.DataFrame, levels: list[float], budget: dict, 
     axes[1].legend(title="variant", bbox_to_anchor=(1.08, 1), loc="upper left", fontsize=8)
     fig.suptitle(f"{logs['dataset'].iloc[0]}: quality against training compute (left: dotted, the home budget; "
                  "dash-dot, the full budget) and seconds (right); dashed: thresholds", y=1.0)
-    _save(fig, path)
+    save(fig, path)

@@ -152,10 +152,12 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         rows = comparisons.compare(params, data, metric)
         lines += [f"## {dataset}", "", *_pick_lines(dataset, chosen_by_dataset[dataset], trained, data, params), "",
                   f"### What each component buys ({dataset})", "",
-                  "Each row against the row it is compared with (params `report.compare`); what differs is read from "
-                  "their settings: a row that differs in one setting shares its baseline's recipe and measures that "
-                  "component, a row with its own recipe differs in several. Change: difference of the seed means; "
-                  "Welch p over seeds (* below alpha).", "", *_comparison_table(rows, trained, metric, settings["alpha"]),
+                  "Each row against the row it is compared with (params `report.compare`), at the same training GFLOP; "
+                  "what differs is read from their settings: a row that differs in one setting shares its baseline's "
+                  "recipe and measures that component, a row that differs in several is named with all of them. "
+                  "Change: difference of the seed means; Welch p over seeds (* below alpha). The figure "
+                  f"[what each component buys](plots/{dataset}/components.png) draws it, and a ladder as a waterfall.",
+                  "", *_comparison_table(rows, trained, metric, settings["alpha"]),
                   "", f"### Every variant ({dataset})", "",
                   "| variant | " + " | ".join(m.label for m in TABLE) + " | diverged |", "|---|" + "---:|" * (len(TABLE) + 1)]
         for name in [REAL_ROW, *ranked]:

@@ -1,0 +1,103 @@
+"""What each component buys, as a figure: the FID change of every compared row against the row it is
+compared with (params `report.compare`, `reporting.comparisons`), and, where the comparisons form a
+chain (a ladder: each rung compared with the one before), the ladder as a waterfall from its first
+rung's FID to its last's.
+"""
+from __future__ import annotations
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ganbench.reporting import comparisons  # noqa: E402
+from ganbench.reporting.plots import save  # noqa: E402
+
+BETTER, WORSE, TIED = "#2a9d5c", "#c8553d", "0.6"
+
+
+def _seed_values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
+    return pd.to_numeric(runs.loc[runs["variant"] == variant, metric], errors="coerce").dropna().to_numpy()
+
+
+def _spread(runs: pd.DataFrame, a: str, b: str, metric: str) -> float:
+    """Standard error of the difference of two seed means (the quantity Welch's test scales by)."""
+    va, vb = _seed_values(runs, a, metric), _seed_values(runs, b, metric)
+    if len(va) < 2 or len(vb) < 2:
+        return 0.0
+    return float(np.sqrt(va.var(ddof=1) / len(va) + vb.var(ddof=1) / len(vb)))
+
+
+def ladder(compare: dict[str, str]) -> list[str]:
+    """The longest chain r0 <- r1 <- ... (each compared with the one before), first rung first; [] if
+    no chain has three rungs."""
+    longest: list[str] = []
+    for start in set(compare.values()) - set(compare):
+        chain = [start]
+        while True:
+            nxt = [v for v, base in compare.items() if base == chain[-1]]
+            if len(nxt) != 1:
+                break
+            chain.append(nxt[0])
+        longest = max(longest, chain, key=len)
+    return longest if len(longest) >= 3 else []
+
+
+def _deltas(ax: plt.Axes, rows: list[comparisons.Comparison], runs: pd.DataFrame, metric: str, alpha: float) -> None:
+    rows = sorted((r for r in rows if np.isfinite(r.delta)), key=lambda r: r.delta)
+    y = np.arange(len(rows))
+    for i, r in enumerate(rows):
+        colour = TIED if not r.p_value < alpha else BETTER if r.delta < 0 else WORSE
+        ax.barh(i, r.delta, xerr=_spread(runs, r.variant, r.baseline, metric), color=colour, capsize=3)
+        p = "p n/a" if not np.isfinite(r.p_value) else f"p = {r.p_value:.2g}"
+        ax.annotate(f"{r.delta:+.2f} ({p})", (r.delta, i), xytext=(4 if r.delta >= 0 else -4, 0),
+                    textcoords="offset points", ha="left" if r.delta >= 0 else "right", va="center", fontsize=8)
+    ax.set_yticks(y, [f"{r.variant} vs {r.baseline}\n{r.change}" for r in rows], fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"change of mean {metric.upper()} over seeds (left is better); bars: ± standard error of the "
+                  "difference; colour: Welch p < alpha (green better, red worse), grey: within the seed spread")
+
+
+def _waterfall(ax: plt.Axes, chain: list[str], runs: pd.DataFrame, params: dict, metric: str) -> None:
+    means = [float(_seed_values(runs, v, metric).mean()) for v in chain]
+    seconds = [float(runs.loc[runs["variant"] == v, "train_seconds"].mean()) for v in chain]
+    ax.bar(0, means[0], color="0.45")
+    for i in range(1, len(chain)):
+        low, high = sorted((means[i - 1], means[i]))
+        ax.bar(i, high - low, bottom=low, color=BETTER if means[i] < means[i - 1] else WORSE)
+        ax.plot([i - 1.4, i + 0.4], [means[i - 1]] * 2, color="0.3", linewidth=0.8)
+    ax.errorbar(range(len(chain)), means, yerr=[float(_seed_values(runs, v, metric).std(ddof=1)) for v in chain],
+                fmt="o", color="black", ms=4, capsize=3)
+    labels = [chain[0]] + ["+ " + ", ".join(k for k in comparisons.differences(params, b, v))
+                           for b, v in zip(chain, chain[1:])]
+    ax.set_xticks(range(len(chain)), [f"{label}\n{m:.1f}, {s:.0f} s" for label, m, s in zip(labels, means, seconds)],
+                  fontsize=8, rotation=20, ha="right")
+    ax.set_yscale("log")
+    ax.set_ylabel(f"mean {metric.upper()} over seeds (log), ± sd")
+    ax.set_title("the ladder: one change per rung, each at the same training GFLOP (under each: mean FID, training s)",
+                 fontsize=10)
+
+
+def plot_components(runs: pd.DataFrame, params: dict, path: str | os.PathLike) -> None:
+    """Left (or alone): every comparison's FID change; right, when params' comparisons form a ladder:
+    its waterfall."""
+    metric, alpha = params["report"]["quality"], params["report"]["alpha"]
+    trained = runs[(runs["variant"] != "real") & ~runs["diverged"].astype(bool)]
+    rows = comparisons.compare(params, trained, metric)
+    chain = [v for v in ladder(params["report"]["compare"]) if v in set(trained["variant"])]
+    panels = 2 if len(chain) >= 3 else 1
+    fig, axes = plt.subplots(1, panels, figsize=(8 * panels, 0.55 * max(len(rows), 4) + 2.5), squeeze=False)
+    if rows:
+        _deltas(axes[0, 0], rows, trained, metric, alpha)
+    else:
+        axes[0, 0].text(0.5, 0.5, "no comparisons in this study (params report.compare)", ha="center", va="center")
+        axes[0, 0].set_axis_off()
+    if panels == 2:
+        _waterfall(axes[0, 1], chain, trained, params, metric)
+    fig.suptitle(f"{runs['dataset'].iloc[0]}: what each component buys at matched training compute")
+    fig.tight_layout()
+    save(fig, path)
