@@ -65,6 +65,7 @@ def _deltas(ax: plt.Axes, rows: list[comparisons.Comparison], runs: pd.DataFrame
 def _waterfall(ax: plt.Axes, chain: list[str], runs: pd.DataFrame, params: dict, metric: str) -> None:
     means = [float(_seed_values(runs, v, metric).mean()) for v in chain]
     seconds = [float(runs.loc[runs["variant"] == v, "train_seconds"].mean()) for v in chain]
+    gflop = [float(runs.loc[runs["variant"] == v, "train_gflop"].mean()) for v in chain]
     ax.bar(0, means[0], color="0.45")
     for i in range(1, len(chain)):
         low, high = sorted((means[i - 1], means[i]))
@@ -74,12 +75,12 @@ def _waterfall(ax: plt.Axes, chain: list[str], runs: pd.DataFrame, params: dict,
                 fmt="o", color="black", ms=4, capsize=3)
     labels = [chain[0]] + ["+ " + ", ".join(k for k in comparisons.differences(params, b, v))
                            for b, v in zip(chain, chain[1:])]
-    ax.set_xticks(range(len(chain)), [f"{label}\n{m:.1f}, {s:.0f} s" for label, m, s in zip(labels, means, seconds)],
+    ax.set_xticks(range(len(chain)), [f"{label}\nFID {m:.1f}; {g / 1000:.0f} TFLOP, {s:.0f} s"
+                                      for label, m, g, s in zip(labels, means, gflop, seconds)],
                   fontsize=8, rotation=20, ha="right")
     ax.set_yscale("log")
     ax.set_ylabel(f"mean {metric.upper()} over seeds (log), ± sd")
-    ax.set_title("the ladder: one change per rung, each at the same training GFLOP (under each: mean FID, training s)",
-                 fontsize=10)
+    ax.set_title("the ladder: one change per rung (under each: mean FID, training TFLOP and seconds)", fontsize=10)
 
 
 def plot_components(runs: pd.DataFrame, params: dict, path: str | os.PathLike) -> None:

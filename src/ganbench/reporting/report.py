@@ -76,13 +76,20 @@ def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.
 
 
 def _comparison_table(rows: list[comparisons.Comparison], variants: dict, metric: str, alpha: float) -> list[str]:
+    """One line per comparison: what differs, the metric and its change with Welch's p, the metric at
+    the home budget, and what the change costs (training GFLOP and seconds, G's MFLOP per image)."""
     lines = [f"| variant | compared with | what differs | {metric_label(metric)} | change | Welch p | "
-             f"{metric_label('home_' + metric)} |", "|---|---|---|---:|---:|---:|---:|"]
+             f"{metric_label('home_' + metric)} | train GFLOP | train s (change) | G MFLOP/img |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for c in rows:
         p = "n/a" if math.isnan(c.p_value) else f"{c.p_value:.2g}" + (" *" if c.p_value < alpha else "")
         delta = "-" if math.isnan(c.delta) else f"{c.delta:+.2f}"
+        seconds = [variants[v].get("train_seconds", {}).get("mean") for v in (c.variant, c.baseline)]
+        dsec = f" ({seconds[0] - seconds[1]:+.0f})" if None not in seconds else ""
         lines.append(f"| {c.variant} | {c.baseline} | {c.change} | {cell(variants[c.variant], metric)} | {delta} | {p} | "
-                     f"{cell(variants[c.variant], 'home_' + metric)} |")
+                     f"{cell(variants[c.variant], 'home_' + metric)} | {cell(variants[c.variant], 'train_gflop')} | "
+                     f"{cell(variants[c.variant], 'train_seconds')}{dsec} | "
+                     f"{cell(variants[c.variant], 'generator_mflops_per_image')} |")
     return lines
 
 
