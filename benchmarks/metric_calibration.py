@@ -17,7 +17,8 @@ import numpy as np
 
 from ganbench import paths
 from ganbench.config import load_params
-from ganbench.data.splits import holdout_rows, load_split
+from ganbench.data.holdout import holdout_rows
+from ganbench.data.splits import load_split
 from ganbench.evaluation.embedding import Embedder, load_classifier
 from ganbench.evaluation.identity import FEATURE_LAYER, weights_sha256
 from ganbench.evaluation.metrics import knn

@@ -29,7 +29,7 @@ from ganbench.config import deep_merge, load_params
 from ganbench.runtime import configure
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
-from ganbench.training.flops import graph_flops
+from ganbench.training.flops_traced import graph_flops
 
 CASES = {  # name -> variant settings of the tutorial recipe (Adam 1e-4, default betas)
     "dcgan (tutorial), batch 256": {"arch": "dcgan", "batch": 256},

@@ -26,7 +26,7 @@ from step_parity import CASES, ganbench_fit, matmul_peak_gflops, tutorial_loop, 
 from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
 from ganbench.runtime import configure
-from ganbench.training.flops import graph_flops_by_type
+from ganbench.training.flops_traced import graph_flops_by_type
 
 # Op class by op type; a scope named below overrides the type: Adam's update is element-wise work,
 # and Keras 3 builds batch norm from moments and element-wise ops rather than a fused kernel.

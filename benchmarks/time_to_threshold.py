@@ -70,7 +70,7 @@ def plot(logs: dict[str, pd.DataFrame], levels: list[float], path: Path) -> None
         ax.axhline(level, color="black", ls="--", lw=0.8)
         ax.text(1.0, level, f" FID {level:g}", transform=ax.get_yaxis_transform(), va="center", fontsize=8)
     ax.set(xscale="log", yscale="log", xlabel="training seconds (2 CPU cores, evaluation excluded)",
-           ylabel="FID during training (10,000 samples, classifier features)",
+           ylabel="FID during training (eval samples, classifier features)",
            title="MNIST: time to threshold, one run per recipe on one machine")
     ax.legend(fontsize=8, loc="lower left")
     fig.savefig(path, dpi=110, bbox_inches="tight")

@@ -1,6 +1,6 @@
 """Learning and speed parity of ganbench's trainer with a plain tutorial-style loop, on the study's recipes.
 
-    OMP_NUM_THREADS=2 python benchmarks/train_parity.py --dataset mnist --variants base quarter \\
+    OMP_NUM_THREADS=2 python benchmarks/train_parity.py --dataset mnist --variants cdcgan cdcgan_g8 \\
         --seeds 0 1 2 --steps 3000 --eval-every 250 [--out benchmarks/results/train_parity]
 
 For each recipe (a variant of params.yaml) and seed, the same models are trained twice on the same

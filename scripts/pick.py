@@ -9,7 +9,7 @@ from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.io import atomic_path, write_json
 from ganbench.reporting import outputs
-from ganbench.reporting.picks import ROLES, as_record, picks
+from ganbench.reporting.picks import ROLES, as_record, off_budget, picks
 
 
 def run() -> None:
@@ -17,9 +17,10 @@ def run() -> None:
     params = load_params(args.params)
     settings, shown_seed = params["report"], params["seeds"][0]
     runs = pd.read_csv(outputs.dataset_summary(args.dataset, "csv"))
-    chosen = picks(runs, settings)
+    excluded = off_budget(params)
+    chosen = picks(runs, settings, excluded)
     budgets = {"train_gflop": params["budget"]["train_gflop"], "home_gflop": params["budget"]["home_gflop"],
-               **settings["home"]}
+               **settings["home"], "off_budget": {role: sorted(names) for role, names in excluded.items()}}
     write_json(outputs.picks_json(args.dataset), {"budgets": budgets,
                                                   **{role: as_record(chosen[role], runs) for role in ROLES}})
     for role in ROLES:

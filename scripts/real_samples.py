@@ -2,7 +2,8 @@
 like a generator's (samples.npz with their labels as y, grid.png) under results/<dataset>/real/seed<k>/."""
 from ganbench import cli, paths
 from ganbench.config import load_params
-from ganbench.data.splits import holdout_rows, load_split
+from ganbench.data.holdout import holdout_rows
+from ganbench.data.splits import load_split
 from ganbench.io import save_npz
 from ganbench.paths import REAL_ROW
 from ganbench.training.grids import save_grid

@@ -11,7 +11,7 @@ from ganbench.io import atomic_path, replace_dir, write_json
 from ganbench.model_files import save_model
 from ganbench.runtime import configure, machine_load, peak_rss_mb
 from ganbench.training.budget import plan
-from ganbench.training.grids import save_gif
+from ganbench.training.frames import save_gif
 from ganbench.training.loop import train_gan
 from ganbench.training.state import HOME_GENERATOR
 

@@ -21,7 +21,8 @@ def test_jobs_are_summed_per_stage_and_only_a_complete_study_is_written(tmp_path
         write_benchmark(tmp_path, path, 10.0 if "/train/" in path else 1.0, rss=100.0 + i)
     write_benchmark(tmp_path, "logs/benchmarks/sync/dvc_commit.tsv", 30.0)  # bookkeeping, timed as a job of its own
     assert hours.missing_benchmarks(params, tmp_path) == []
-    table = hours.per_stage(hours.read_jobs(tmp_path))
+    write_benchmark(tmp_path, "logs/benchmarks/train/mnist/gone_variant/seed0.tsv", 99.0)  # not in the study
+    table = hours.per_stage(hours.read_jobs([p for p in hours.study_benchmarks(params, tmp_path) if p.is_file()]))
     assert table.loc["train", "jobs"] == 4 and table.loc["train", "seconds"] == 40.0
     assert list(table.index[:2]) == ["train", "sync"]  # the costliest first
     assert hours.write(params, tmp_path) == tmp_path / hours.HOURS_MD

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from helpers import REPO
 
-from ganbench.data.splits import DataError, holdout_rows
+from ganbench.data.holdout import holdout_rows
+from ganbench.data.splits import DataError
 from ganbench.evaluation.classifier import build_lenet
 from ganbench.evaluation.embedding import Embedder
 from ganbench.evaluation.identity import weights_sha256

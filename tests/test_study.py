@@ -12,7 +12,7 @@ from ganbench.reporting.figures import FIGURES, StudyView
 from ganbench.reporting.picks import picks
 from ganbench.reporting.report import render
 from ganbench.reporting.summary import aggregate, collect
-from ganbench.training.grids import save_frame
+from ganbench.training.frames import save_frame
 
 PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
 PARAMS = {"datasets": ["mnist"], "seeds": [0, 1],

@@ -102,8 +102,9 @@ def test_changed_settings_start_fresh(data, tmp_path, monkeypatch):
 
 def test_nan_ends_the_run_and_is_recorded_as_diverged(data, tmp_path):
     variant = deep_merge(VARIANT, {"g_opt": {"lr": 1e30}, "d_opt": {"lr": 1e30}})  # blows up within a step or two
-    _, _, status = train(data, tmp_path / "state", variant=variant, run_plan=plan(40, 20))
+    _, log, status = train(data, tmp_path / "state", variant=variant, run_plan=plan(40, 20))
     assert status["diverged"] and status["diverged_reason"] == "nan"
+    assert status["steps_done"] < 20 and list(log["step"]) == [status["steps_done"]]  # stopped at the bad batch
 
 
 def test_collapse_into_one_class_ends_the_run(data, tmp_path):

@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     board = sub.add_parser("leaderboard", help="print the study's leaderboard (results/leaderboard.json) as a table")
     board.add_argument("--file", default=LEADERBOARD_JSON, help="leaderboard JSON (default: %(default)s)")
-    board.add_argument("--quality", default="fid", help="the metric the picks rank by (params report.quality)")
+    board.add_argument("--quality", help="the metric to sort by (default: the one the picks ranked by)")
     board.set_defaults(run=_leaderboard)
     sub.add_parser("status", help="what this clone holds: stale stages vs outputs only not downloaded").set_defaults(
         run=_status)

@@ -21,7 +21,7 @@ def test_cluster_generic_run_scores_exactly_as_a_local_run(local_study, smoke_st
     assert dvc_json(root, "status") == {}  # the onsuccess sync ran in the submitting process
 
     # Seeds, op determinism and the same threads per job make models, samples and scores
-    # bit-identical; only wall times (train.json, train_log.csv, profile.json) may differ.
+    # bit-identical; only wall times (train.json, train_log.csv, results/profile/) may differ.
     local, cluster = output_hashes(local_study), output_hashes(root)
     scored = [p for p in local if p.endswith(("metrics.json", "metrics_home.json", "samples.npz", "samples_home.npz",
                                               "generator.keras", "generator_home.keras", "/grid.png"))

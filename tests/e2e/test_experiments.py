@@ -135,7 +135,7 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
     edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
     # the variant's cell (training and profile read its params) and the stages listing the variants
     assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@dcgan_ns",
-                                             "summarize@mnist", "plot@mnist", "report"}
+                                             "summarize@mnist", "pick@mnist", "plot@mnist", "report"}
     before = output_mtimes(study)
     dvc(study, "repro")
     rerun = {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}

@@ -59,11 +59,3 @@ def _check_against_card(path: Path, arrays: dict[str, np.ndarray]) -> None:
         if key in expected and sha256_array(array) != expected[key]:
             raise DataError(f"{path}: {key} does not match the sha256 in {card_path}; "
                             f"fetch it again (snakemake -R fetch_data, or dvc repro -f fetch_data@<dataset>)")
-
-
-def holdout_rows(total: int, n: int, seed: int) -> np.ndarray:
-    """Sorted indices of n of `total` rows drawn without replacement with `default_rng(seed)`: the
-    real-data row of seed k is a different slice for every k, so its spread shows the noise floor."""
-    if n > total:
-        raise DataError(f"real holdout: {n} samples requested from a split of {total}")
-    return np.sort(np.random.default_rng(seed).choice(total, n, replace=False))

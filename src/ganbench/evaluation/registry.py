@@ -24,7 +24,8 @@ class Metric:
     """`lower_is_better`: True / False, or None for a cost or a count that is neither good nor bad;
     `digits`: decimals shown; `scale` and `unit` for display (parameters in millions); `leaderboard`:
     in the DVC leaderboard; `plotted`: a panel of the scores figure; `table`: a column of the report's
-    variant table."""
+    variant table; `home_shown`: its value at the home budget is in the leaderboard and the report's table too
+    (every rankable score metric has a `home_<key>` entry, for the home pick, `home_entries`)."""
 
     key: str
     label: str
@@ -36,6 +37,7 @@ class Metric:
     table: bool = False
     scale: float = 1.0
     unit: str = ""
+    home_shown: bool = False
 
     @property
     def rankable(self) -> bool:
@@ -53,7 +55,7 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("fid", "FID", True, 2, "score", leaderboard=True, plotted=True, table=True),
+    Metric("fid", "FID", True, 2, "score", leaderboard=True, plotted=True, table=True, home_shown=True),
     Metric("kid_mean", "KID", True, 4, "score", table=True),
     Metric("kid_std", "KID std over subsets", None, 4, "score"),
     Metric("kid_se", "KID standard error", None, 4, "score"),
@@ -71,10 +73,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("class_recall_mean_by_predicted", "class recall (pred.)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_label", "class coverage (label)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_predicted", "class coverage (pred.)", False, 3, "per_class"),
-    Metric("home_fid", "FID at the home budget", True, 2, "home", leaderboard=True, table=True),
-    Metric("home_precision", "precision at the home budget", False, 3, "home"),
-    Metric("home_recall", "recall at the home budget", False, 3, "home"),
-    Metric("train_gflop", "train GFLOP", None, 0, "train", leaderboard=True, table=True),
+    Metric("train_gflop", "train GFLOP", None, 0, "train", table=True),
     Metric("train_seconds", "train s", None, 0, "train", leaderboard=True, table=True),
     Metric("steps_done", "steps", None, 0, "train", table=True),
     Metric("home_gflop", "home GFLOP", None, 0, "train"),
@@ -83,7 +82,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("peak_rss_mb", "peak MB (train)", None, 0, "train"),
     Metric("generator_params", "G params", None, 2, "profile", leaderboard=True, table=True, scale=1e-6, unit=" M"),
     Metric("discriminator_params", "D params", None, 2, "profile", scale=1e-6, unit=" M"),
-    Metric("generator_mflops_per_image", "G MFLOP/img", None, 1, "profile", leaderboard=True, table=True),
+    Metric("generator_mflops_per_image", "G MFLOP/img", None, 1, "profile", table=True),
     Metric("train_step_gflops", "GFLOP/step", None, 2, "profile"),
     Metric("latency_ms_median", "G ms/img", None, 2, "profile"),
     Metric("latency_ms_p95", "G ms/img p95", None, 2, "profile"),
@@ -91,6 +90,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("train_step_seconds", "s/step", None, 4, "derived"),
     Metric("train_achieved_gflops_per_s", "achieved GFLOP/s", None, 1, "derived"),
 )
+
+
+def home_entries(metrics: tuple[Metric, ...]) -> tuple[Metric, ...]:
+    """`home_<key>` for every rankable score metric: its value for the generator at the home budget
+    (metrics_home.json), which the home pick ranks by."""
+    return tuple(Metric(f"home_{m.key}", f"{m.label} at the home budget", m.lower_is_better, m.digits, "home",
+                        leaderboard=m.home_shown, table=m.home_shown)
+                 for m in metrics if m.rankable and m.source == "score")
+
+
+METRICS = METRICS + home_entries(METRICS)
 BY_KEY = {m.key: m for m in METRICS}
 
 
@@ -104,5 +114,6 @@ def keys(source: str) -> tuple[str, ...]:
 
 
 def rankable() -> list[str]:
-    """The keys params `report.quality` may name (the schema's enum is generated from this)."""
-    return [m.key for m in METRICS if m.rankable]
+    """The keys params `report.quality` may name: whole-set scores, which also have a `home_` entry
+    for the home pick (the schema's enum is generated from this)."""
+    return [m.key for m in METRICS if m.rankable and m.source == "score"]

@@ -41,19 +41,34 @@ def timed_as_job(stage: str, name: str, root: Path = Path(".")) -> Iterator[None
                        f"{cpu_seconds:.2f}\n")
 
 
-def read_jobs(root: Path = Path(".")) -> pd.DataFrame:
-    """One row per job: stage, cell, seconds, max_rss (MB), cpu_time (s), from every benchmark file."""
+def read_jobs(paths: list[Path]) -> pd.DataFrame:
+    """One row per job: stage, cell, seconds, max_rss (MB), cpu_time (s), from the benchmark files
+    `paths` (logs/benchmarks/<stage>/<cell>.tsv)."""
     rows = []
-    for tsv in sorted((root / BENCHMARKS).rglob("*.tsv")):
+    for tsv in paths:
         table = pd.read_csv(tsv, sep="\t")
         if table.empty:
             continue
         last = table.iloc[-1]  # `--benchmark-repeats` would add rows; the last is the job as run
-        rows.append({"stage": tsv.relative_to(root / BENCHMARKS).parts[0],
-                     "cell": str(tsv.relative_to(root / BENCHMARKS).with_suffix("")),
-                     "seconds": float(last["s"]), "max_rss_mb": pd.to_numeric(last.get("max_rss"), errors="coerce"),
+        cell = tsv.parts[tsv.parts.index("benchmarks") + 1:]
+        rows.append({"stage": cell[0], "cell": str(Path(*cell).with_suffix("")), "seconds": float(last["s"]),
+                     "max_rss_mb": pd.to_numeric(last.get("max_rss"), errors="coerce"),
                      "cpu_seconds": pd.to_numeric(last.get("cpu_time"), errors="coerce")})
     return pd.DataFrame(rows, columns=["stage", "cell", "seconds", "max_rss_mb", "cpu_seconds"])
+
+
+def study_benchmarks(params: dict, root: Path = Path(".")) -> list[Path]:
+    """The benchmark files of the study's stage cells (over params' grid), whether they exist or not,
+    and the bookkeeping timed as a job of its own (logs/benchmarks/sync/)."""
+    from snakemake.io import expand
+
+    from ganbench.pipeline import snakemake_glue as glue
+    from ganbench.pipeline.stages import STAGES
+
+    values = glue.grid(params)
+    cells = [root / path for stage in STAGES
+             for path in expand(glue.benchmark(stage), **{w: values[w] for w in stage.matrix})]
+    return cells + sorted((root / BENCHMARKS / "sync").glob("*.tsv"))
 
 
 def per_stage(jobs: pd.DataFrame) -> pd.DataFrame:
@@ -85,16 +100,9 @@ def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
 
 
 def missing_benchmarks(params: dict, root: Path = Path(".")) -> list[str]:
-    """The study's stage cells (over params' grid) that have no benchmark file under `root`."""
-    from snakemake.io import expand
-
-    from ganbench.pipeline import snakemake_glue as glue
-    from ganbench.pipeline.stages import STAGES
-
-    values = glue.grid(params)
-    expected = [path for stage in STAGES
-                for path in expand(glue.benchmark(stage), **{w: values[w] for w in stage.matrix})]
-    return [path for path in expected if not (root / path).is_file()]
+    """The study's stage cells that have no benchmark file under `root` (relative paths)."""
+    return [str(p.relative_to(root)) for p in study_benchmarks(params, root)
+            if not p.is_file() and p.parent.name != "sync"]
 
 
 def write(params: dict, root: Path = Path(".")) -> Path | None:
@@ -102,7 +110,7 @@ def write(params: dict, root: Path = Path(".")) -> Path | None:
     the study has one; returns the .md path, or None (nothing written) when some are missing."""
     if missing_benchmarks(params, root):
         return None
-    table = per_stage(read_jobs(root))
+    table = per_stage(read_jobs([p for p in study_benchmarks(params, root) if p.is_file()]))
     stamp = root / STARTED
     wall = time.time() - float(stamp.read_text()) if stamp.is_file() else None
     with atomic_path(root / HOURS_CSV) as tmp:

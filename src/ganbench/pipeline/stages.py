@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ganbench import paths
 from ganbench.reporting import outputs
 from ganbench.reporting.figures import FIGURES
+from ganbench.reporting.picks import ROLES
 
 DATASET, VARIANT, SEED = "dataset", "variant", "seed"
 RUN = paths.RUN
@@ -134,8 +135,8 @@ STAGES: tuple[Stage, ...] = (
           gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
           outputs=(Output(outputs.PICKS_JSON, cache=False),
                    *(Output(outputs.PICK_GIF.replace("{role}", role), cache=False, report=True, caption=f"pick_{role}")
-                     for role in ("home", "enterprise"))),
-          params=("report", "seeds", "budget")),
+                     for role in ROLES)),
+          params=("report", "seeds", "budget", "variants")),
     Stage("report", (), "",
           gathers=(Gather(outputs.DATASET_SUMMARY_CSV, (DATASET,)), Gather(outputs.DATASET_SUMMARY_JSON, (DATASET,)),
                    Gather(outputs.PICKS_JSON, (DATASET,))),
@@ -148,7 +149,7 @@ STAGES: tuple[Stage, ...] = (
                    Gather(_run_file("samples.npz"), (VARIANT, SEED), rows="all")),
           outputs=tuple(Output(outputs.PLOT.replace("{name}", fig.name), "plot", cache=False, report=True,
                                caption=f"figures/{fig.name}") for fig in FIGURES),
-          params=("variants", "seeds", "budget", "report.thresholds")),
+          params=("variants", "variant_defaults", "seeds", "budget", "report")),
 )
 
 

@@ -76,5 +76,6 @@ def render(state: CloneState) -> str:
         lines.append(f"Stale (code, params or inputs changed since the results were made): {len(names)} stage cells: "
                      f"{shown}. `dvc repro` (or `snakemake -c all`) reruns them and what follows.")
     lines.append("Works now, from git alone: `ganbench leaderboard`, `dvc metrics diff <rev>`, results/report.md, "
-                 "results/plots/, results/summary.csv, the per-run metrics.json and train_log.csv.")
+                 "results/plots/, results/summary.csv, the per-run metrics.json and train_log.csv (once a study's "
+                 "results are committed).")
     return "\n".join(lines)

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ganbench.config import variant
-from ganbench.reporting.picks import welch
-
-LOSS_NAMES = {"minimax": "minimax", "non_saturating": "non-saturating", "least_squares": "least squares",
-              "hinge": "hinge", "wasserstein": "Wasserstein"}
+from ganbench.reporting.picks import seed_values, welch
 
 
 def _flat(settings: dict, prefix: str = "") -> dict:
@@ -44,10 +41,12 @@ def differences(params: dict, a: str, b: str) -> list[str]:
 
 
 def _text(value) -> str:
+    """A setting for people: a loss by its name in words (`least_squares` -> least squares), numbers short."""
     if isinstance(value, dict) and "name" in value:
-        return LOSS_NAMES.get(value["name"], value["name"])
-    return LOSS_NAMES.get(value, str(value)) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) \
-        else str(value)
+        return _text(value["name"])
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def change(params: dict, name: str, baseline: str) -> str:
@@ -70,14 +69,15 @@ class Comparison:
 
 
 def compare(params: dict, runs: pd.DataFrame, metric: str) -> list[Comparison]:
-    """Every comparison of `report.compare` whose two variants are in this study, in params order."""
-    present = set(runs["variant"])
+    """Every comparison of `report.compare` whose two variants are in this study, in params order,
+    over the runs that did not diverge (as every table and pick counts them)."""
+    healthy = runs[~runs["diverged"].astype(bool)]
+    present = set(healthy["variant"])
     rows = []
     for name, baseline in params["report"]["compare"].items():
         if name not in present or baseline not in present:
             continue
-        a, b = (pd.to_numeric(runs.loc[runs["variant"] == v, metric], errors="coerce").dropna().to_numpy()
-                for v in (name, baseline))
+        a, b = seed_values(healthy, name, metric), seed_values(healthy, baseline, metric)
         delta = float(a.mean() - b.mean()) if len(a) and len(b) else math.nan
         rows.append(Comparison(name, baseline, change(params, name, baseline),
                                len(differences(params, baseline, name)) == 1, delta, welch(a, b)))

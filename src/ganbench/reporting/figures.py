@@ -75,12 +75,12 @@ FIGURES: tuple[Figure, ...] = (
            "FID (mean ± std over seeds) against the generator's MFLOP per image, at the full budget (filled) and\n"
            "at the home budget (hollow). Both axes are machine-independent; the dotted line is the real-data floor."),
     Figure("components", lambda v, path: plots_compare.plot_components(v.runs, v.params, path),
-           "what each component buys (FID change per compared row; the ladder as a waterfall)",
+           "what each component buys (the change of the ranking metric per compared row; a ladder as a waterfall)",
            "Left: for every row of params report.compare, the change of its mean FID over seeds against the row\n"
            "it is compared with, at the same training GFLOP, with the standard error of the difference; green\n"
            "or red where Welch's test puts the change beyond the seed spread, grey where it does not. Right, when\n"
            "the comparisons form a ladder (each rung compared with the one before): the FID of each rung, from\n"
-           "the first to the last, one change per rung."),
+           "the first to the last, one component per rung."),
     Figure("time_to_quality", lambda v, path: plots_training.plot_time_to_quality(v.logs, v.thresholds, v.budget, path,
                                                                                  v.palette),
            "FID during training against training GFLOP and seconds, thresholds",
@@ -124,10 +124,6 @@ FIGURES: tuple[Figure, ...] = (
            "training losses",
            "Discriminator and generator losses per variant against generator step."),
 )
-
-
-def figure(name: str) -> Figure:
-    return next(f for f in FIGURES if f.name == name)
 
 
 def draw_all(params: dict, dataset: str) -> list[str]:

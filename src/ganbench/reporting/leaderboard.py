@@ -2,8 +2,8 @@
 
 Per dataset and variant (and the real-data row): the seed mean of every `leaderboard` figure of the
 metric registry, with the seed standard deviation of the ranking metric beside it (`fid_sd`); then
-the picks per dataset. Per-run files (metrics.json, train.json, profile.json) stay versioned
-outputs, not DVC metrics, so that `dvc exp show` is a table a person can read and
+the picks per dataset. Per-run files (metrics.json, train.json) and the variants' profiles stay
+versioned outputs, not DVC metrics, so that `dvc exp show` is a table a person can read and
 `dvc metrics diff` after an edit of one variant lists that variant's changes and little else:
 
     {"mnist": {"cdcgan": {"fid": 8.65, "fid_sd": 0.30, "precision": 0.64, ...}, "real": {...}},
@@ -50,16 +50,23 @@ def build(summary: dict, chosen: dict[str, dict[str, Pick]], quality: str) -> di
             choice = roles[role]
             picks[role] = choice.variant or "none"
             if choice.variant is not None:
-                picks[f"{role}_{quality}"] = board[dataset][choice.variant].get(quality)
+                picks[f"{role}_{quality}"] = board[dataset][choice.variant].get(choice.metric)  # fid or home_fid
             if not math.isnan(choice.p_value):
                 picks[f"{role}_welch_p"] = _rounded(choice.p_value, 3)
         board["picks"][dataset] = picks
     return board
 
 
-def table(board: dict, quality: str = "fid") -> str:
+def quality_of(board: dict) -> str:
+    """The metric the picks ranked by: the one with a seed spread (`<metric>_sd`) in the board."""
+    return next((key[:-3] for variants in board.values() for row in variants.values() if isinstance(row, dict)
+                 for key in row if key.endswith("_sd")), "fid")
+
+
+def table(board: dict, quality: str | None = None) -> str:
     """The leaderboard as a Markdown table: one row per dataset and variant (best first), the
     headline figures as columns, the picks marked."""
+    quality = quality or quality_of(board)
     metric = registry.metric(quality)
     headers = ["dataset", "variant", *(f"{m.label} ± sd" if m.key == quality else m.label for m in COLUMNS), "pick"]
     lines = ["| " + " | ".join(headers) + " |", "|---|---|" + "---:|" * len(COLUMNS) + "---|"]

@@ -38,7 +38,8 @@ class Pick:
     candidates: tuple[str, ...] = ()
 
 
-def _values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
+def seed_values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
+    """The finite per-seed values of `metric` for `variant` (NaN and missing left out)."""
     values = pd.to_numeric(runs.loc[runs["variant"] == variant, metric], errors="coerce").to_numpy(dtype=float)
     return values[np.isfinite(values)]
 
@@ -46,7 +47,7 @@ def _values(runs: pd.DataFrame, variant: str, metric: str) -> np.ndarray:
 def within_home_budget(runs: pd.DataFrame, variant: str, home: dict) -> bool:
     """Every limit of the home budget holds for the variant's generator (the same in every seed)."""
     for key, figure in HOME_LIMITS.items():
-        values = _values(runs, variant, figure)
+        values = seed_values(runs, variant, figure)
         if not len(values) or values.max() > home[key]:
             return False
     return True
@@ -55,7 +56,7 @@ def within_home_budget(runs: pd.DataFrame, variant: str, home: dict) -> bool:
 def ranking(runs: pd.DataFrame, metric: str, candidates: list[str]) -> list[str]:
     """Candidates with at least one finite value, best mean first."""
     sign = 1 if registry.metric(metric).lower_is_better else -1
-    scored = [(sign * _values(runs, v, metric).mean(), v) for v in candidates if len(_values(runs, v, metric))]
+    scored = [(sign * seed_values(runs, v, metric).mean(), v) for v in candidates if len(seed_values(runs, v, metric))]
     return [v for _, v in sorted(scored)]
 
 
@@ -73,29 +74,41 @@ def pick(runs: pd.DataFrame, metric: str, candidates: list[str], alpha: float) -
         return Pick(None, None, math.nan, False, metric, tuple(candidates))
     if len(ranked) == 1:
         return Pick(ranked[0], None, math.nan, False, metric, tuple(ranked))
-    p_value = welch(_values(runs, ranked[0], metric), _values(runs, ranked[1], metric))
+    p_value = welch(seed_values(runs, ranked[0], metric), seed_values(runs, ranked[1], metric))
     return Pick(ranked[0], ranked[1], p_value, bool(p_value < alpha), metric, tuple(ranked))
 
 
-def picks(runs: pd.DataFrame, settings: dict) -> dict[str, Pick]:
+def off_budget(params: dict) -> dict[str, set[str]]:
+    """Per role, the variants whose own `budget` gives them other compute than the study's at the
+    budget that role is read at (full: train_gflop, home: home_gflop): not compared at matched compute."""
+    shared = params["budget"]
+    own = {name: {**shared, **settings.get("budget", {})} for name, settings in params["variants"].items()}
+    return {"enterprise": {v for v, b in own.items() if b["train_gflop"] != shared["train_gflop"]},
+            "home": {v for v, b in own.items() if b["home_gflop"] != shared["home_gflop"]}}
+
+
+def picks(runs: pd.DataFrame, settings: dict, excluded: dict[str, set[str]] | None = None) -> dict[str, Pick]:
     """{'enterprise': Pick, 'home': Pick} for one dataset's runs. A variant with a diverged run is not
-    eligible: a recipe that fails on some seeds is not one to ship."""
+    eligible: a recipe that fails on some seeds is not one to ship; nor is one in `excluded[role]`
+    (`off_budget`)."""
+    excluded = excluded or {}
     trained = runs[runs["variant"] != "real"]
     unstable = set(trained.loc[trained["diverged"].astype(bool), "variant"])
     healthy = trained[~trained["variant"].isin(unstable)]
     variants = list(dict.fromkeys(healthy["variant"]))
-    home = [v for v in variants if within_home_budget(healthy, v, settings["home"])]
+    enterprise = [v for v in variants if v not in excluded.get("enterprise", set())]
+    home = [v for v in variants if within_home_budget(healthy, v, settings["home"]) and v not in excluded.get("home", set())]
     quality, alpha = settings["quality"], settings["alpha"]
-    return {"enterprise": pick(healthy, quality, variants, alpha), "home": pick(healthy, f"home_{quality}", home, alpha)}
+    return {"enterprise": pick(healthy, quality, enterprise, alpha), "home": pick(healthy, f"home_{quality}", home, alpha)}
 
 
 def as_record(choice: Pick, runs: pd.DataFrame) -> dict:
     """A pick as JSON: the variant, its runner-up, the test's p-value, and every candidate ranked
     with its per-seed values and its generator's cost."""
     def candidate(variant: str) -> dict:
-        values = [float(v) for v in _values(runs, variant, choice.metric)]
-        cost = {figure: float(_values(runs, variant, figure)[0]) for figure in HOME_LIMITS.values()
-                if len(_values(runs, variant, figure))}
+        values = [float(v) for v in seed_values(runs, variant, choice.metric)]
+        cost = {figure: float(seed_values(runs, variant, figure)[0]) for figure in HOME_LIMITS.values()
+                if len(seed_values(runs, variant, figure))}
         return {"variant": variant, "mean": float(np.mean(values)) if values else None,
                 "std": float(np.std(values, ddof=1)) if len(values) > 1 else 0.0, "values": values, **cost}
     return {"variant": choice.variant, "runner_up": choice.runner_up, "metric": choice.metric,

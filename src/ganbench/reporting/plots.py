@@ -25,6 +25,7 @@ from ganbench.evaluation import registry  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
 from ganbench.paths import REAL_ROW  # noqa: E402
 from ganbench.reporting.summary import CLASS_SHARES, PER_CLASS  # noqa: E402
+from ganbench.training.tiles import tile  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")
 REAL_LABEL = "real data"
@@ -129,10 +130,7 @@ def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_varian
     fig, axes = plt.subplots(rows, cols, figsize=(2.3 * cols, 2.5 * rows), squeeze=False)
     for ax, name in zip(axes.flat, names):
         with np.load(paths.run_dir(dataset, name, seed) / "samples.npz", allow_pickle=False) as npz:
-            x = np.nan_to_num(npz["x"][:side * side, ..., 0], nan=0.0)
-        tiles = np.pad((np.clip(x, -1, 1) + 1) / 2, ((0, 0), (1, 1), (1, 1)), constant_values=1.0)
-        ax.imshow(tiles.reshape(side, side, 30, 30).transpose(0, 2, 1, 3).reshape(side * 30, side * 30),
-                  cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            ax.imshow(tile(npz["x"], side), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         ax.set_title(REAL_LABEL if name == REAL_ROW else name, fontsize=9)
     for ax in axes.flat:
         ax.set_axis_off()

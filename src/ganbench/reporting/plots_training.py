@@ -1,5 +1,5 @@
 """Figures of training over time, per dataset, from the runs' train_log.csv and frames: FID against
-training seconds with the report's thresholds, every variant's fixed-latent samples at evaluation
+training GFLOP and seconds with the report's thresholds and the budgets, every variant's fixed-latent samples at evaluation
 points (the progress strip), and the training losses.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PIL import Image  # noqa: E402
 
 from ganbench import paths  # noqa: E402
 from ganbench.reporting.plots import save  # noqa: E402
-from ganbench.training.grids import FRAME_HEADER  # noqa: E402
+from ganbench.training.frames import FRAME_HEADER  # noqa: E402
 
 STRIP_COLUMNS = 6  # evaluation points shown per variant (the seaborn theme is set by plots, imported above)
 

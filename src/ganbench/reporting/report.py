@@ -13,7 +13,7 @@ from ganbench.evaluation import registry
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import comparisons, thresholds
 from ganbench.reporting.figures import FIGURES
-from ganbench.reporting.picks import Pick, ranking, welch
+from ganbench.reporting.picks import ROLES, Pick, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
@@ -44,7 +44,7 @@ def _budget_text(params: dict) -> str:
 def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
     if choice.runner_up is None:
         return "has no runner-up in this pool, so there is no lead to test"
-    a, b = (runs.loc[runs["variant"] == v, choice.metric].astype(float).dropna() for v in (choice.variant, choice.runner_up))
+    a, b = (seed_values(runs, v, choice.metric) for v in (choice.variant, choice.runner_up))
     gap = abs(a.mean() - b.mean())
     p = "n/a" if math.isnan(choice.p_value) else f"{choice.p_value:.3g}"
     lead = f"leads **{choice.runner_up}** by {gap:.2f} {metric_label(choice.metric)}; Welch's t-test over seeds p = {p}"
@@ -55,7 +55,7 @@ def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
 
 def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.DataFrame, params: dict) -> list[str]:
     lines, budget = [], params["budget"]
-    for role in ("home", "enterprise"):
+    for role in ROLES:
         choice = chosen[role]
         where = (f"at the home budget ({budget['home_gflop']:,.0f} GFLOP) among the generators that fit a home device"
                  if role == "home" else f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator")
@@ -65,13 +65,12 @@ def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.
         entry = variants[choice.variant]
         pool = ", ".join(f"{v} {cell(variants[v], choice.metric)}" for v in choice.candidates)
         lines.append(
-            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label('fid')} {where}: "
+            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label(params['report']['quality'])} {where}: "
             f"{cell(entry, choice.metric)} over {entry[choice.metric]['n']} seeds; generator "
             f"{cell(entry, 'generator_params')} parameters, {cell(entry, 'generator_mflops_per_image')} MFLOP per image "
             f"({cell(entry, 'latency_ms_median')} ms at batch 1 on the study machine). It "
             f"{_verdict(choice, runs, params['report']['alpha'])}. Candidates ({len(choice.candidates)}): {pool}.")
-    gifs = [f"![{PICK_NAMES[r]}: {chosen[r].variant}](picks/{dataset}-{r}.gif)" for r in ("home", "enterprise")
-            if chosen[r].variant]
+    gifs = [f"![{PICK_NAMES[r]}: {chosen[r].variant}](picks/{dataset}-{r}.gif)" for r in ROLES if chosen[r].variant]
     return lines + ["", "Training of the picks (first seed, fixed latents, one frame per evaluation): " + " ".join(gifs)]
 
 
@@ -115,10 +114,10 @@ def _loss_paragraph(runs: pd.DataFrame, losses: dict[str, str], metric: str, alp
     ranked = ranking(runs, metric, list(losses))
     if len(ranked) < 2:
         return ""
-    best = runs.loc[runs["variant"] == ranked[0], metric].astype(float).dropna().to_numpy()
+    best = seed_values(runs, ranked[0], metric)
     parts, tied = [], []
     for variant in ranked:
-        values = runs.loc[runs["variant"] == variant, metric].astype(float).dropna().to_numpy()
+        values = seed_values(runs, variant, metric)
         p = welch(best, values) if variant != ranked[0] else math.nan
         tag = "" if variant == ranked[0] else (f", p = {p:.2g} vs the best" if not math.isnan(p) else "")
         parts.append(f"{losses[variant]} {values.mean():.2f} ± {values.std(ddof=1) if len(values) > 1 else 0:.2f}{tag}")
@@ -181,7 +180,8 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
                   "Training GFLOP (and seconds) until the FID during training first reaches each level (FID on "
                   f"{params['budget']['eval_samples']:,} fixed latents, so a little above the scored FID); mean ± std over "
                   "the seeds that reached it.", "", *_threshold_table(data[data["variant"] != REAL_ROW], levels, ranked)]
-        paragraph = _loss_paragraph(data, comparisons.loss_rows(params, rows), metric, settings["alpha"])
+        healthy = data[~data["diverged"].astype(bool)]  # as the tables count them
+        paragraph = _loss_paragraph(healthy, comparisons.loss_rows(params, rows), metric, settings["alpha"])
         lines += ["", paragraph] if paragraph else []
         lines += ["", "Figures: " + ", ".join(f"[{fig.title}](plots/{dataset}/{fig.name}.png)" for fig in FIGURES), ""]
     return "\n".join(lines)

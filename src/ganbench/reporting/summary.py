@@ -3,9 +3,8 @@ real-data row, and their mean and std over seeds per dataset x variant.
 
 Built per dataset (`results/summary/<dataset>.csv|json`, the summarize stage) and merged by the
 report stage into `results/summary.csv`, one row per dataset x variant x seed (the real row as
-variant "real"), and `results/summary.json`, dataset -> variant -> figure -> {mean, std, n},
-which DVC flattens into keys like `mnist.dcgan_ns.fid.mean`, so `dvc metrics diff` compares two
-experiments variant by variant.
+variant "real"), and `results/summary.json`, dataset -> variant -> figure -> {mean, std, n}, from
+which the leaderboard (`reporting.leaderboard`, the DVC metrics) takes its headline figures.
 """
 from __future__ import annotations
 
@@ -48,11 +47,12 @@ def _per_class_columns(scored: dict) -> dict:
 
 
 def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tuple[dict, dict]:
-    """(flat summary row, raw metrics dict) of one run; the real row has no training or profile.
+    """(flat summary row, {metrics file: its content}) of one run; the real row has no training or profile.
     A trained run also gets its scores at the home budget, its variant's profile, and its steps,
     seconds and GFLOP to each FID level (ganbench.reporting.thresholds)."""
     run = paths.run_dir(dataset, variant, seed)
     scored = read_json(run / "metrics.json")
+    files = {str(run / "metrics.json"): scored}
     row = {"dataset": dataset, "variant": variant, "seed": seed, "diverged": scored["diverged"],
            **{k: scored.get(k) for k in WHOLE_SET}, **_per_class_columns(scored)}
     counts = scored.get("class_counts")
@@ -60,7 +60,7 @@ def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tupl
         row.update({name: n / sum(counts) for name, n in zip(CLASS_SHARES, counts)})
     if variant != REAL_ROW:
         trained, profiled = read_json(run / "train.json"), read_json(paths.profile_json(variant))
-        home = read_json(run / "metrics_home.json")
+        home = files[str(run / "metrics_home.json")] = read_json(run / "metrics_home.json")
         row.update({k: home.get(k.removeprefix("home_")) for k in HOME})
         row.update({k: trained.get(k) for k in TRAINING})
         row["diverged"] = bool(row["diverged"] or trained["diverged"])
@@ -69,7 +69,7 @@ def _run_row(dataset: str, variant: str, seed: int, levels: list[float]) -> tupl
         row["train_step_seconds"] = seconds / steps if steps else None
         row["train_achieved_gflops_per_s"] = trained["train_gflop"] / seconds if seconds else None
         row.update(thresholds.run_columns(pd.read_csv(run / "train_log.csv"), levels))
-    return row, scored
+    return row, files
 
 
 def threshold_columns(levels: list[float]) -> list[str]:
@@ -82,9 +82,9 @@ def collect(params: dict, dataset: str) -> pd.DataFrame:
     levels = params["report"]["thresholds"][dataset]
     for variant in [REAL_ROW, *params["variants"]]:
         for seed in params["seeds"]:
-            row, metrics = _run_row(dataset, variant, seed, levels)
+            row, files = _run_row(dataset, variant, seed, levels)
             rows.append(row)
-            scored[str(paths.run_dir(dataset, variant, seed) / "metrics.json")] = metrics
+            scored.update(files)
     check_comparable(scored)
     per_class = [c for columns in PER_CLASS.values() for c in columns]
     return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,

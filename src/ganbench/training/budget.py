@@ -8,9 +8,9 @@ it) is in GFLOP:
                one run serves both picks;
   eval_gflop   FID during training every this many GFLOP (the time-to-quality curve); both budgets
                are whole multiples of it (checked when params.yaml is loaded).
-Steps are whole numbers, so each evaluation interval is the variant's step count nearest to
-eval_gflop: the compute actually spent (steps x step GFLOP, in train.json) is within half a step
-per interval of the budget.
+Steps are whole numbers, so each evaluation interval is the variant's whole number of steps nearest
+to eval_gflop (at least one): the compute actually spent (steps x step GFLOP, in train.json) is
+within half a step per interval of the budget whenever a step costs less than eval_gflop.
 """
 from __future__ import annotations
 

@@ -50,8 +50,7 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
         csv_log = keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)
         batches = real_batches(x_train, y_train if gan.conditional else None, variant["batch"], seed, resumed["step"])
         gan.fit(batches, epochs=plan["evals"], steps_per_epoch=plan["eval_every"], shuffle=False,
-                verbose=1 if sys.stderr.isatty() else 2, callbacks=[keras.callbacks.TerminateOnNaN(), quality, csv_log,
-                                                                     backup])
+                verbose=1 if sys.stderr.isatty() else 2, callbacks=[quality, csv_log, backup])
         return gan, quality
 
     resuming = (state_dir / "backup").exists()

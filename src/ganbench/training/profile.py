@@ -1,5 +1,5 @@
 """What a variant's generator costs to run on the machine at hand (latency at batch 1, throughput),
-and the machine it was measured on; and the seconds of a training step, for the benchmarks.
+and the machine it was measured on.
 
 The study's unit of compute is FLOPs (`ganbench.training.flops`), a property of the model; these are
 wall-clock measurements, reported beside the FLOPs and never used to decide anything.
@@ -13,9 +13,6 @@ import time
 import keras
 import numpy as np
 import tensorflow as tf
-
-from ganbench.training.batches import real_batches
-from ganbench.training.build import build_gan
 
 
 def _generator_call(generator: keras.Model):
@@ -59,31 +56,6 @@ def generator_throughput(generator: keras.Model, batch: int = 1000, repeats: int
         call(z).numpy()
         best = min(best, time.perf_counter() - started)
     return batch / best
-
-
-def _gan_with_batches(variant: dict, seed: int):
-    keras.utils.set_random_seed(seed)
-    gan = build_gan(variant, seed)
-    rng = np.random.default_rng(seed)
-    n = variant["batch"] * 4
-    x, y = rng.uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32), rng.integers(0, 10, n)
-    return gan, real_batches(x, y if gan.conditional else None, variant["batch"], seed)
-
-
-def train_step_seconds(variant: dict, steps: int = 20, warmup: int = 5, repeats: int = 3, seed: int = 0) -> float:
-    """Wall seconds per generator step (incl. its `d_steps` D updates): the best of `repeats` timings
-    of `steps` steps after warmup, since a busy machine only ever makes a step slower.
-
-    Random images stand in for data: the cost of a step does not depend on pixel values.
-    """
-    gan, batches = _gan_with_batches(variant, seed)
-    gan.fit(batches, epochs=1, steps_per_epoch=warmup, verbose=0)  # traces the step function
-    timings = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        gan.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0)
-        timings.append((time.perf_counter() - started) / steps)
-    return min(timings)
 
 
 def machine() -> dict:

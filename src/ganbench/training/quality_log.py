@@ -6,8 +6,9 @@ features, and adds to that epoch's logs: `step`, `gflop` (training compute so fa
 axis), `seconds` (cumulative training time, evaluation excluded), `cpu_seconds` (the process's CPU
 time over the same stretches: cpu_seconds / seconds is how many cores training kept busy, so a
 contended run shows), `fid` and `top_class_share`. It also draws the fixed latents' frame, saves the
-EMA generator when the run reaches the home budget, and stops a run whose samples collapse into one
-predicted class. Callback order: this one, CSVLogger (writes the row it completes), then
+EMA generator when the run reaches the home budget, and stops a run whose losses turn NaN or inf
+(at that batch; Keras' TerminateOnNaN watches a `loss` a GAN does not report) or whose samples
+collapse into one predicted class. Callback order: this one, CSVLogger (writes the row it completes), then
 BackupAndRestore: a kill between the row and the checkpoint repeats that evaluation point on resume
 (the log keeps the last copy, the frame is redrawn) instead of losing its row.
 """
@@ -24,7 +25,7 @@ from ganbench.data.splits import NUM_CLASSES
 from ganbench.evaluation.embedding import Embedder
 from ganbench.evaluation.metrics import fid as fid_metric
 from ganbench.model_files import save_model
-from ganbench.training.grids import save_frame
+from ganbench.training.frames import save_frame
 from ganbench.training.sampling import sample
 from ganbench.training.state import HOME_GENERATOR, frame_name
 
@@ -40,19 +41,27 @@ class QualityLog(keras.callbacks.Callback):
         self.embed, self.ref_stats, self.plan, self.state_dir = embed, ref_stats, plan, state_dir
         self.seconds, self.cpu_seconds = resumed["seconds"], resumed["cpu_seconds"]
         self.start_epoch = resumed["step"] // plan["eval_every"]
-        self.collapsed_evals, self.collapsed = 0, False
+        self.collapsed_evals, self.collapsed, self.batches = 0, False, 0
 
     def on_epoch_begin(self, epoch, logs=None):
         if epoch != self.start_epoch and self.start_epoch is not None:  # Keras fell back to an older checkpoint
             log.warning("resumed at epoch %d, not %d: the real batches from here on differ from an uninterrupted "
                         "run's", epoch, self.start_epoch)
         self.start_epoch = None
+        self.batches = 0
         self._started, self._cpu_started = time.perf_counter(), time.process_time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches = batch + 1
+        losses = {k: float(v) for k, v in (logs or {}).items() if k in ("d_loss", "g_loss")}
+        if not all(np.isfinite(v) for v in losses.values()):
+            log.warning("non-finite losses %s at batch %d of the evaluation interval; stopping", losses, batch + 1)
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds += time.perf_counter() - self._started
         self.cpu_seconds += time.process_time() - self._cpu_started
-        step = (epoch + 1) * self.plan["eval_every"]
+        step = epoch * self.plan["eval_every"] + self.batches  # short of the interval when stopped inside it
         gflop = step * self.plan["step_gflop"]
         fake, _ = sample(self.model.sampler, self.plan["eval_samples"], self.plan["latent_seed"])
         fid, top_share = float("nan"), float("nan")
