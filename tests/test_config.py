@@ -74,8 +74,10 @@ def test_every_variant_gets_the_same_compute_in_steps_of_its_own(tmp_path):
     params = load_params(REPO / "profiles/default.yaml")
     base, small = plan(params, variant(params, "cdcgan")), plan(params, variant(params, "cdcgan_g8"))
     assert small["step_gflop"] < base["step_gflop"] and small["steps"] > base["steps"]
+    budget = params["budget"]
     for run in (base, small):
-        assert run["evals"] == 8 and run["home_step"] == 2 * run["eval_every"]
+        assert run["evals"] == budget["train_gflop"] / budget["eval_gflop"]
+        assert run["home_step"] == budget["home_gflop"] / budget["eval_gflop"] * run["eval_every"]
         assert run["steps"] * run["step_gflop"] == pytest.approx(params["budget"]["train_gflop"], rel=0.01)
     override = plan(params, {**variant(params, "cdcgan"), "budget": {"train_gflop": 7000}})
     assert override["evals"] == 2 and override["eval_every"] == base["eval_every"]
