@@ -6,6 +6,7 @@ the one before, one component per rung), the ladder as a waterfall from its firs
 from __future__ import annotations
 
 import os
+import textwrap
 
 import matplotlib
 
@@ -45,17 +46,27 @@ def ladder(compare: dict[str, str]) -> list[str]:
     return longest if len(longest) >= 3 else []
 
 
+def _row_label(row: comparisons.Comparison, width: int = 48, lines: int = 2) -> str:
+    """'<variant> vs <baseline>' over what they differ in, wrapped to `lines` lines of `width` characters
+    (a row in its own recipe differs in a dozen settings: the report's table lists them all)."""
+    return "\n".join([f"{row.variant} vs {row.baseline}"]
+                     + textwrap.wrap(row.change, width, max_lines=lines, placeholder=" ... (report)"))
+
+
 def _deltas(ax: plt.Axes, rows: list[comparisons.Comparison], runs: pd.DataFrame, metric: str, alpha: float) -> None:
     lower = registry.metric(metric).lower_is_better
     rows = sorted((r for r in rows if np.isfinite(r.delta)), key=lambda r: r.delta if lower else -r.delta)
     y = np.arange(len(rows))
     for i, r in enumerate(rows):
         colour = TIED if not r.p_value < alpha else BETTER if (r.delta < 0) == lower else WORSE
-        ax.barh(i, r.delta, xerr=_spread(runs, r.variant, r.baseline, metric), color=colour, capsize=3)
+        spread = _spread(runs, r.variant, r.baseline, metric)
+        ax.barh(i, r.delta, xerr=spread, color=colour, capsize=3)
         p = "p n/a" if not np.isfinite(r.p_value) else f"p = {r.p_value:.2g}"
-        ax.annotate(f"{r.delta:+.2f} ({p})", (r.delta, i), xytext=(4 if r.delta >= 0 else -4, 0),
+        end = r.delta + spread if r.delta >= 0 else r.delta - spread  # the label starts past the error bar
+        ax.annotate(f"{r.delta:+.2f} ({p})", (end, i), xytext=(4 if r.delta >= 0 else -4, 0),
                     textcoords="offset points", ha="left" if r.delta >= 0 else "right", va="center", fontsize=8)
-    ax.set_yticks(y, [f"{r.variant} vs {r.baseline}\n{r.change}" for r in rows], fontsize=8)
+    ax.set_yticks(y, [_row_label(r) for r in rows], fontsize=8)
+    ax.margins(x=0.3)  # room for the labels beside the longest bars
     ax.axvline(0, color="black", linewidth=0.8)
     label = registry.metric(metric).label
     ax.set_xlabel(f"change of the mean {label} over seeds ({'left' if lower else 'right'} is better); bars: ± standard "
