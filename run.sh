@@ -33,19 +33,16 @@ lock() {
 }
 
 run_tests() {
-    # Three pytest processes side by side: the unit tests, and the end-to-end modules in two halves
-    # (every module is order-independent; each half builds its own smoke inputs and study; a new
-    # module joins the second half). One end-to-end process mostly runs one stage at a time on one
-    # core, so two keep both cores busy once the unit tests are done.
+    # The unit tests and the end-to-end tests side by side, one pytest process each: the end-to-end
+    # tests share one session's smoke inputs and study, the unit tests need nothing of theirs.
     mkdir -p logs
     python -m pytest -q -m "not e2e" > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q -m e2e tests/e2e/test_pipeline.py tests/e2e/test_remote.py > logs/tests-e2e-1.log 2>&1 & local e2e1=$!
-    python -m pytest -q -m e2e --ignore=tests/e2e/test_pipeline.py --ignore=tests/e2e/test_remote.py > logs/tests-e2e-2.log 2>&1 & local e2e2=$!
+    python -m pytest -q -m e2e > logs/tests-e2e.log 2>&1 & local e2e=$!
     local status=0
     wait "$unit" || status=1
-    wait "$e2e1" || status=1
-    wait "$e2e2" || status=1
-    for log in logs/tests-unit.log logs/tests-e2e-1.log logs/tests-e2e-2.log; do echo "== $log"; tail -n 30 "$log"; done
+    wait "$e2e" || status=1
+    echo "== unit tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
+    echo "== end-to-end tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
     return "$status"
 }
 
