@@ -35,9 +35,10 @@ lock() {
 run_tests() {
     # The unit tests and the end-to-end tests side by side, one pytest process each: the end-to-end
     # tests share one session's smoke inputs and study, the unit tests need nothing of theirs.
+    # Each log ends with its 15 slowest tests.
     mkdir -p logs
-    python -m pytest -q -m "not e2e" > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q -m e2e > logs/tests-e2e.log 2>&1 & local e2e=$!
+    python -m pytest -q --durations=15 -m "not e2e" > logs/tests-unit.log 2>&1 & local unit=$!
+    python -m pytest -q --durations=15 -m e2e > logs/tests-e2e.log 2>&1 & local e2e=$!
     local status=0
     wait "$unit" || status=1
     wait "$e2e" || status=1
