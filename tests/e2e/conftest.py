@@ -32,7 +32,7 @@ def smoke_inputs(repo_copy):
 @pytest.fixture(scope="session")
 def smoke_study(repo_copy, smoke_inputs):
     """smoke_study(name, dataset, variant, seeded=True) -> a committed git copy of the reduced smoke study."""
-    def make(name: str, dataset: str = "mnist", variant: str = "dcgan_ns", seeded: bool = True):
+    def make(name: str, dataset: str = SEEDED, variant: str = "dcgan_ns", seeded: bool = True):
         root = repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
         if seeded:
             assert dataset == SEEDED, f"seeded studies start from smoke_inputs, which holds {SEEDED} only"
