@@ -1,6 +1,7 @@
 """Stage scripts' failures: one line on stderr; exit 2 for bad params, 1 for any other expected error;
 anything that is not the project's own error type (a bug, or an OSError nobody turned into one) keeps
 its traceback."""
+import os
 import subprocess
 import sys
 
@@ -55,3 +56,13 @@ def test_stage_script_refuses_bad_params_before_any_work(tmp_path):
     assert done.stderr == ("error: params.yaml: variants.dcgan_ns.loss: 'non_saturing' is not one of "
                            "['hinge', 'least_squares', 'minimax', 'non_saturating', 'wasserstein']\n")
     assert list(tmp_path.iterdir()) == [tmp_path / "params.yaml"]  # nothing fetched, nothing written
+
+
+def test_tensorflow_starts_without_scikit_learn_which_stays_importable():
+    """Keras would import scikit-learn (1.2-1.6 s) for wrappers ganbench never uses: ganbench.quiet hides it."""
+    code = ("import sys, ganbench, tensorflow; print('sklearn' in sys.modules); "
+            "import sklearn.metrics; print(sklearn.metrics.pairwise_distances([[0.0]], [[3.0]])[0, 0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "GANBENCH_DEBUG": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "3.0"]
