@@ -10,11 +10,17 @@ Run it in a clone whose pipeline has built the dataset, its classifier and refer
 buy this variant, the scores), with the minutes since the start (quality, not speed: probes may
 share the machine). This is how `d_width` was
 chosen (README "The base recipe"). No checkpoints, no frames, nothing written: a probe, not a run.
+
+`--ema 0.999 0.9999` also scores EMA generators of other decays from the same run (the EMA of G
+never feeds back into training, so one run serves every decay): one JSON line per decay and
+checkpoint, `"ema"` naming the decay (the variant's own sampler has `"ema": "variant"`).
 """
 import argparse
 import json
 import time
 
+import keras
+import tensorflow as tf
 import yaml
 
 from ganbench import paths
@@ -40,6 +46,28 @@ def override(text: str) -> dict:
     return nested
 
 
+class ExtraEMA(keras.callbacks.Callback):
+    """EMA copies of G's weights at other decays, updated after every step exactly as
+    `GAN._update_ema` updates the run's own (the same warm-up, BatchNorm statistics copied)."""
+
+    def __init__(self, gan, decays: list[float]):
+        super().__init__()
+        self.gan, self.copies = gan, {}
+        for decay in decays:
+            copy = keras.models.clone_model(gan.generator)
+            copy.set_weights(gan.generator.get_weights())
+            self.copies[decay] = copy
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        step = tf.cast(self.gan.g_optimizer.iterations, tf.float32)
+        for decay, copy in self.copies.items():
+            d = tf.minimum(decay, (1.0 + step) / (10.0 + step))
+            for ema, weight in zip(copy.trainable_weights, self.gan.generator.trainable_weights):
+                ema.assign(d * ema + (1.0 - d) * weight)
+            for ema, stat in zip(copy.non_trainable_weights, self.gan.generator.non_trainable_weights):
+                ema.assign(stat)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dataset", default="fashion")
@@ -47,6 +75,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], type=override, help="KEY=VALUE override of the variant")
     p.add_argument("--gflop", type=float, nargs="+", default=[7000, 28000], help="checkpoints: training GFLOP")
+    p.add_argument("--ema", type=float, nargs="*", default=[], help="also score EMA generators of these decays")
     args = p.parse_args()
     params = load_params("params.yaml")
     settings = variant(params, args.variant, "params.yaml")
@@ -64,16 +93,19 @@ def main() -> None:
                                  weights_sha256(classifier))
     batches = real_batches(x, y if gan.conditional else None, settings["batch"], args.seed)
     step_gflop = variant_flops(settings)["train_step_gflops"]
+    extra = ExtraEMA(gan, args.ema)
+    samplers = {"variant": gan.sampler, **extra.copies}
     done, started = 0, time.time()
     for gflop in sorted(args.gflop):
         step = max(done + 1, round(gflop / step_gflop))
-        gan.fit(batches, epochs=1, steps_per_epoch=step - done, verbose=0)
+        gan.fit(batches, epochs=1, steps_per_epoch=step - done, verbose=0, callbacks=[extra] if args.ema else [])
         done = step
-        images, labels = sample(gan.sampler, eval_params["samples"], eval_params["latent_seed"])
-        metrics = score(images, reference, embed, eval_params, labels)
-        scores = {k: metrics[k] for k in ("fid", "precision", "recall", "density", "coverage")}
-        print(json.dumps({"gflop": round(step * step_gflop), "step": step, **scores,
-                          "minutes": round((time.time() - started) / 60, 1)}), flush=True)
+        for ema, sampler in samplers.items():
+            images, labels = sample(sampler, eval_params["samples"], eval_params["latent_seed"])
+            metrics = score(images, reference, embed, eval_params, labels)
+            scores = {k: metrics[k] for k in ("fid", "precision", "recall", "density", "coverage")}
+            print(json.dumps({"gflop": round(step * step_gflop), "step": step, "ema": ema, **scores,
+                              "minutes": round((time.time() - started) / 60, 1)}), flush=True)
 
 
 if __name__ == "__main__":
