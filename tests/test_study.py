@@ -136,6 +136,8 @@ def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(st
 def test_pareto_front_keeps_only_undominated_points():
     cost, fid = np.array([1.0, 2.0, 3.0, 4.0, 0.5]), np.array([10.0, 5.0, 7.0, 1.0, 20.0])
     assert plots.pareto_front(cost, fid).tolist() == [4, 0, 1, 3]
+    same_cost = np.array([27.3, 27.3, 2.1]), np.array([13.4, 11.9, 21.7])  # the worse of a tie is dominated
+    assert plots.pareto_front(*same_cost).tolist() == [2, 1]
 
 
 def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):

@@ -51,6 +51,8 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     assert list(shown) == ["results/leaderboard.json"]  # the leaderboard is the one DVC metrics file
     board = shown["results/leaderboard.json"]["data"]
     assert board["mnist"]["dcgan_ns"]["fid"] == pytest.approx(metrics["fid"], rel=1e-4)
+    trained = json.loads((local_study / "results/mnist/dcgan_ns/seed0/train.json").read_text())
+    assert board["mnist"]["dcgan_ns"]["train_gflop"] == pytest.approx(trained["train_gflop"], rel=1e-4)
     assert board["picks"]["mnist"]["enterprise"] == "dcgan_ns"
     table = sh(local_study, sys.executable, "-m", "ganbench", "leaderboard")
     assert "| mnist | dcgan_ns |" in table and "| mnist | real data (floor) |" in table

@@ -73,7 +73,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("class_recall_mean_by_predicted", "class recall (pred.)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_label", "class coverage (label)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_predicted", "class coverage (pred.)", False, 3, "per_class"),
-    Metric("train_gflop", "train GFLOP", None, 0, "train", table=True),
+    Metric("train_gflop", "train GFLOP", None, 0, "train", leaderboard=True, table=True),
     Metric("train_seconds", "train s", None, 0, "train", leaderboard=True, table=True),
     Metric("steps_done", "steps", None, 0, "train", table=True),
     Metric("home_gflop", "home GFLOP", None, 0, "train"),

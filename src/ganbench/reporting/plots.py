@@ -45,8 +45,9 @@ def palette_for(variants: list[str]) -> dict:
 
 
 def pareto_front(cost: np.ndarray, quality: np.ndarray) -> np.ndarray:
-    """Indices of the points no other point beats on both (lower cost, lower quality value), by cost."""
-    order = np.argsort(cost, kind="stable")
+    """Indices of the points no other point beats on both (lower cost, lower quality value), by cost;
+    of points with equal cost only the best can be on it."""
+    order = np.lexsort((quality, cost))
     front, best = [], np.inf
     for i in order:
         if quality[i] < best:
@@ -78,6 +79,9 @@ def _minor_formatter(span: float) -> matplotlib.ticker.Formatter:
         else matplotlib.ticker.NullFormatter()
 
 
+FRONT = "Pareto front (nothing cheaper is better)"
+
+
 def _front(ax: plt.Axes, cost: np.ndarray, fid: np.ndarray, label: str) -> None:
     order = pareto_front(cost, fid)
     ax.step(cost[order], fid[order], where="post", linestyle="--", color="0.3", linewidth=1.2)
@@ -89,7 +93,7 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     seeds at each evaluation point) against training GFLOP, every variant a line, with the front of
     the best FID any variant reaches within each compute. Right: the scored FID (mean ± std over
     seeds) against the generator's MFLOP per image, at the full budget (filled) and at the home
-    budget (hollow), each with its front (nothing cheaper is better)."""
+    budget (hollow), with the front of the full budget (nothing cheaper is better), whose points are named."""
     healthy = ~runs["diverged"].astype(bool)
     trained = runs[(runs["variant"] != REAL_ROW) & healthy]
     curves = logs[logs["variant"].isin(set(trained["variant"]))].groupby(["variant", "gflop"], sort=False)["fid"] \
@@ -101,7 +105,7 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6), sharey=True)
     for variant, curve in curves.groupby("variant", sort=False):
         left.plot(curve["gflop"], curve["fid"], marker="o", ms=4, color=palette[variant], label=variant)
-    _front(left, curves["gflop"].to_numpy(), curves["fid"].to_numpy(), "Pareto front (nothing cheaper is better)")
+    _front(left, curves["gflop"].to_numpy(), curves["fid"].to_numpy(), FRONT)
     for key, style in (("home_gflop", ":"), ("train_gflop", "-.")):
         left.axvline(budget[key], color="0.4", linestyle=style, linewidth=1)
         left.annotate(key.split("_")[0].replace("train", "full") + " budget", (budget[key], 1.0),
@@ -113,8 +117,12 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
         for value, spread, face in ((row.fid, row.fid_std, palette[row.variant]), (row.home, row.home_std, "white")):
             right.errorbar(row.mflops, value, yerr=0 if np.isnan(spread) else spread, fmt="o", ms=8, capsize=3,
                            color=palette[row.variant], markerfacecolor=face)
-        right.annotate(row.variant, (row.mflops, row.fid), xytext=(6, 3), textcoords="offset points", fontsize=8)
-    _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy(), "Pareto front (full budget)")
+    front = pareto_front(stats["mflops"].to_numpy(), stats["fid"].to_numpy())
+    for row in stats.iloc[front].itertuples():  # the rest share costs and crowd one another: the legend names them
+        right.annotate(row.variant, (row.mflops, row.fid), xytext=(7, -10), textcoords="offset points", fontsize=8,
+                       zorder=5, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+    _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy(), FRONT)
+    right.margins(x=0.3)  # room for the name of the front's costliest point
     right.set(xlabel="generator cost [MFLOP per image, log]; filled: full budget, hollow: home budget")
     for ax in (left, right):
         if pd.notna(real_fid):
