@@ -82,7 +82,8 @@ def main() -> None:
     for change in args.set:
         settings = deep_merge(settings, change)
     configure(args.seed)
-    gan = build_gan(settings, args.seed)
+    step_gflop = variant_flops(settings)["train_step_gflops"]
+    gan = build_gan(settings, args.seed, round(max(args.gflop) / step_gflop))  # lr_decay: to 0 at the last checkpoint
     print(json.dumps({"variant": args.variant, "settings": settings, "g_params": gan.generator.count_params(),
                       "d_params": gan.discriminator.count_params()}), flush=True)
     x, y = load_split(paths.data_npz(args.dataset), "train")
@@ -92,7 +93,6 @@ def main() -> None:
                                  lambda split: load_split(paths.data_npz(args.dataset), split), eval_params,
                                  weights_sha256(classifier))
     batches = real_batches(x, y if gan.conditional else None, settings["batch"], args.seed)
-    step_gflop = variant_flops(settings)["train_step_gflops"]
     extra = ExtraEMA(gan, args.ema)
     samplers = {"variant": gan.sampler, **extra.copies}
     done, started = 0, time.time()

@@ -116,7 +116,7 @@ def variant_edit(**settings):
     (lambda p: p["budget"].pop("train_gflop"), "budget", "'train_gflop' is a required property"),
     (lambda p: p.pop("eval"), "<top level>", "'eval' is a required property"),
     (variant_edit(lr=1e-3), "variants.dcgan_ns", "'lr' is not one of ['arch', 'loss', 'latent_dim', 'width', 'd_width', "
-     "'batch', 'g_opt', 'd_opt', 'd_steps', 'gp_weight', 'ema_decay', 'd_spectral_norm', 'd_dropout', 'budget']"),
+     "'batch', 'g_opt', 'd_opt', 'd_steps', 'gp_weight', 'ema_decay', 'lr_decay', 'd_spectral_norm', 'd_dropout', 'budget']"),
     (variant_edit(g_opt={"beta1": 0.5}), "variants.dcgan_ns.g_opt",
      "'beta1' is not one of ['name', 'lr', 'beta_1', 'beta_2']"),
     (lambda p: p.update(seed=[0]), "<top level>", "'seed' is not one of ['datasets', 'seeds', 'data',"),

@@ -80,3 +80,23 @@ def test_build_gan_sizes_g_by_width_and_d_by_d_width(make_variant):
     assert gan.generator.count_params() == arch.generator(8, 0.125).count_params()
     assert gan.discriminator.count_params() == arch.discriminator(0.25, spectral_norm=True).count_params()
     assert gan.discriminator.count_params() > arch.discriminator(0.125, spectral_norm=True).count_params()
+
+
+def test_lr_decay_holds_the_rate_then_falls_linearly_to_zero_at_the_last_step(make_variant):
+    variant = make_variant(arch="dcgan", latent_dim=8, width=0.125, d_width=0.125, d_steps=2, lr_decay=0.5,
+                           g_opt={"lr": 1e-3}, d_opt={"lr": 2e-3})
+    gan = build_gan(variant, seed=0, steps=10)
+
+    def rates(optimizer, updates: list[int]) -> list[float]:  # the learning rate after that many updates
+        values = []
+        for t in updates:
+            optimizer.iterations.assign(t)
+            values.append(float(optimizer.learning_rate))
+        return values
+
+    assert rates(gan.g_optimizer, [0, 5, 7, 10, 12]) == pytest.approx([1e-3, 1e-3, 6e-4, 0.0, 0.0])
+    assert rates(gan.d_optimizer, [0, 10, 14, 20]) == pytest.approx([2e-3, 2e-3, 1.2e-3, 0.0])  # 2 D updates a step
+    constant = build_gan(make_variant(arch="dcgan", latent_dim=8, width=0.125, d_width=0.125), seed=0)
+    assert float(constant.g_optimizer.learning_rate) == pytest.approx(2e-4)
+    with pytest.raises(ValueError, match="steps"):
+        build_gan(variant, seed=0)

@@ -44,7 +44,7 @@ def train_gan(x_train: np.ndarray, y_train: np.ndarray, x_ref: np.ndarray, class
     def fit() -> tuple[GAN, QualityLog]:
         resumed = state.prepare(state_dir, settings, plan["eval_every"])
         keras.utils.set_random_seed(seed)  # the initial weights depend on the seed alone, not on what ran before
-        gan = build_gan(variant, seed)
+        gan = build_gan(variant, seed, plan["steps"])
         backup = keras.callbacks.BackupAndRestore(str(state_dir / "backup"), save_freq="epoch", double_checkpoint=True)
         quality = QualityLog(embed, ref_stats, plan, resumed, state_dir)
         csv_log = keras.callbacks.CSVLogger(str(state_dir / "train_log.csv"), append=True)
