@@ -9,7 +9,7 @@ from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
 from ganbench.reporting import outputs, plots
 from ganbench.reporting.figures import FIGURES, StudyView
-from ganbench.reporting.picks import picks
+from ganbench.reporting.picks import off_budget, picks
 from ganbench.reporting.report import render
 from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.frames import save_frame
@@ -131,6 +131,24 @@ def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(st
     assert "| small | 300 GFLOP / 2 s (2/2) | not reached (0/2) |" in text
     assert "It has no runner-up in this pool" in text
     assert "![Enterprise AI: big](picks/mnist-enterprise.gif)" in text
+
+
+def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_them(study):
+    """Picks compare at matched compute: a row trained to 4x the budget is reported as the quality to be had
+    at that cost, against the row it extends, but never picked."""
+    params = {**PARAMS, "variants": {**PARAMS["variants"], "long": {"budget": {"train_gflop": 1200.0}}},
+              "report": {**PARAMS["report"], "compare": {**PARAMS["report"]["compare"], "long": "big"}}}
+    for seed, fid in zip(params["seeds"], [4.0, 6.0]):
+        write_run(study, "long", seed, fid, 3_000_000, 27.0)
+    assert off_budget(params) == {"enterprise": {"long"}, "home": set()}
+    runs = collect(params, "mnist")
+    chosen = picks(runs, params["report"], off_budget(params))
+    assert chosen["enterprise"].variant == "big" and "long" not in chosen["enterprise"].candidates
+    text = render(aggregate(runs), runs, {"mnist": chosen}, params)
+    assert "(the full budget; long trains to 1,200 GFLOP, a budget of its own, and is shown beside the picks" in text
+    assert ("- **Beyond the matched budget: long**, trained to 1,200 GFLOP (4 ± 1 s): FID 5.00 ± 1.41 over 2 seeds, "
+            "precision 0.500, recall 0.400; big at the full budget: 11.00 ± 1.41. The quality to be had at 4.0x the "
+            "compute.") in text
 
 
 def test_pareto_front_keeps_only_undominated_points():

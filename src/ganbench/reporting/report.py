@@ -13,7 +13,7 @@ from ganbench.evaluation import registry
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import comparisons, thresholds
 from ganbench.reporting.figures import FIGURES
-from ganbench.reporting.picks import ROLES, Pick, ranking, seed_values, welch
+from ganbench.reporting.picks import ROLES, Pick, off_budget, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
@@ -33,12 +33,37 @@ def metric_label(figure: str) -> str:
     return registry.metric(figure).label
 
 
+def _own_budget(params: dict, variant: str) -> float:
+    return params["variants"][variant].get("budget", {}).get("train_gflop", params["budget"]["train_gflop"])
+
+
 def _budget_text(params: dict) -> str:
     budget, home = params["budget"], params["report"]["home"]
-    return (f"every run trains to **{budget['train_gflop']:,.0f} GFLOP** (the full budget) and saves its EMA generator "
-            f"at **{budget['home_gflop']:,.0f} GFLOP** (the home budget); a home generator has at most "
+    beyond = sorted(off_budget(params)["enterprise"])
+    others = "".join(f"; {v} trains to {_own_budget(params, v):,.0f} GFLOP, a budget of its own, and is shown beside "
+                     "the picks, not among their candidates" for v in beyond)
+    return (f"every run trains to **{budget['train_gflop']:,.0f} GFLOP** (the full budget{others}) and saves its EMA "
+            f"generator at **{budget['home_gflop']:,.0f} GFLOP** (the home budget); a home generator has at most "
             f"{home['max_generator_params']:,} parameters and costs at most {home['max_generator_mflops']:g} MFLOP per "
             "image")
+
+
+def _beyond_budget_lines(variants: dict, params: dict) -> list[str]:
+    """The variants trained to their own, larger budget (quality at any cost), each with its scores and the
+    row it extends (params `report.compare`): not a pick, since the picks compare at matched compute."""
+    lines = []
+    for name in sorted(off_budget(params)["enterprise"]):
+        if name not in variants or "fid" not in variants[name]:
+            continue
+        entry, base = variants[name], params["report"].get("compare", {}).get(name)
+        against = (f"; {base} at the full budget: {cell(variants[base], 'fid')}"
+                   if base in variants and "fid" in variants[base] else "")
+        lines.append(f"- **Beyond the matched budget: {name}**, trained to {_own_budget(params, name):,.0f} GFLOP "
+                     f"({cell(entry, 'train_seconds')} s): {metric_label('fid')} {cell(entry, 'fid')} over "
+                     f"{entry['fid']['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
+                     f"{against}. The quality to be had at {_own_budget(params, name) / params['budget']['train_gflop']:.1f}x "
+                     "the compute.")
+    return lines
 
 
 def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
@@ -70,6 +95,7 @@ def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.
             f"{cell(entry, 'generator_params')} parameters, {cell(entry, 'generator_mflops_per_image')} MFLOP per image "
             f"({cell(entry, 'latency_ms_median')} ms at batch 1 on the study machine). It "
             f"{_verdict(choice, runs, params['report']['alpha'])}. Candidates ({len(choice.candidates)}): {pool}.")
+    lines += _beyond_budget_lines(variants, params)
     gifs = [f"![{PICK_NAMES[r]}: {chosen[r].variant}](picks/{dataset}-{r}.gif)" for r in ROLES if chosen[r].variant]
     return lines + ["", "Training of the picks (first seed, fixed latents, one frame per evaluation): " + " ".join(gifs)]
 
@@ -158,7 +184,8 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         rows = comparisons.compare(params, data, metric)
         lines += [f"## {dataset}", "", *_pick_lines(dataset, chosen_by_dataset[dataset], trained, data, params), "",
                   f"### What each component buys ({dataset})", "",
-                  "Each row against the row it is compared with (params `report.compare`), at the same training GFLOP; "
+                  "Each row against the row it is compared with (params `report.compare`), at the same training GFLOP "
+                  "(unless the train GFLOP column says otherwise); "
                   "what differs is read from their settings: a row that differs in one setting shares its baseline's "
                   "recipe and measures that component, a row that differs in several is named with all of them. "
                   "Change: difference of the seed means; Welch p over seeds (* below alpha). The figure "
