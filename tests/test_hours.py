@@ -28,6 +28,7 @@ def test_jobs_are_summed_per_stage_and_only_a_complete_study_is_written(tmp_path
     assert hours.write(params, tmp_path) == tmp_path / hours.HOURS_MD
     text = (tmp_path / hours.HOURS_MD).read_text()
     assert "| train | 4 | 0.7 min | 10.0 s |" in text and "| sync | 1 |" in text
+    assert "| dcgan_ns | 2 | 0.3 min | 10 s | 50.0 % |" in text  # training per variant: two datasets, one seed
 
 
 def test_a_partial_run_leaves_the_last_accounting_in_place(tmp_path):

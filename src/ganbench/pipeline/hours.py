@@ -3,7 +3,7 @@
 Every rule has a `benchmark:` file (logs/benchmarks/<stage>/<cell>.tsv: wall seconds, peak RSS, CPU
 seconds of the job's processes, written by Snakemake). They are timing, not results, so they stay
 out of DVC's outputs and out of every stage's inputs; `ganbench hours` (run by the Snakefile's
-`onsuccess:` after a study) sums them per stage into results/hours.md and results/hours.csv,
+`onsuccess:` after a study) sums them per stage (and the training per variant) into results/hours.md and results/hours.csv,
 with the wall time of the Snakemake run that just finished (from the stamp `onstart:` writes).
 It rewrites them only when every stage cell of the study has its benchmark file: a run that did
 part of the work (one variant rerun, `snakemake --touch` on a fresh clone) leaves the accounting of
@@ -82,7 +82,17 @@ def per_stage(jobs: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values("seconds", ascending=False)
 
 
-def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
+def training_per_variant(jobs: pd.DataFrame) -> pd.DataFrame:
+    """The training jobs (cells train/<dataset>/<variant>/<seed>) summed per variant: runs, total and mean
+    wall seconds, share of all training; the costliest first. Where a study's hours go is mostly here."""
+    train = jobs[jobs["stage"] == "train"].assign(variant=lambda j: j["cell"].str.split("/").str[2])
+    table = train.groupby("variant").agg(runs=("cell", "count"), seconds=("seconds", "sum"),
+                                         mean_seconds=("seconds", "mean"))
+    table["share"] = table["seconds"] / table["seconds"].sum()
+    return table.sort_values("seconds", ascending=False)
+
+
+def render(table: pd.DataFrame, wall_seconds: float | None, variants: pd.DataFrame | None = None) -> str:
     total = table["seconds"].sum()
     lines = ["# Where the hours go", "",
              "Snakemake's job accounting (`benchmark:` files in logs/benchmarks/), summed per stage over the jobs "
@@ -96,6 +106,11 @@ def render(table: pd.DataFrame, wall_seconds: float | None) -> str:
         lines.append(f"| {stage} | {int(row.jobs)} | {row.seconds / 60:.1f} min | {row.mean_seconds:.1f} s | "
                      f"{100 * row.share:.1f} % | {row.cores_busy:.2f} | {row.max_rss_mb:.0f} MB |")
     lines.append(f"| all | {int(table['jobs'].sum())} | {total / 60:.1f} min | | 100 % | | |")
+    if variants is not None and len(variants):
+        lines += ["", "Training per variant (every dataset and seed):", "",
+                  "| variant | runs | job time | mean per run | share of training |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {name} | {int(row.runs)} | {row.seconds / 60:.1f} min | {row.mean_seconds:.0f} s | "
+                  f"{100 * row.share:.1f} % |" for name, row in variants.iterrows()]
     return "\n".join(lines) + "\n"
 
 
@@ -110,11 +125,12 @@ def write(params: dict, root: Path = Path(".")) -> Path | None:
     the study has one; returns the .md path, or None (nothing written) when some are missing."""
     if missing_benchmarks(params, root):
         return None
-    table = per_stage(read_jobs([p for p in study_benchmarks(params, root) if p.is_file()]))
+    jobs = read_jobs([p for p in study_benchmarks(params, root) if p.is_file()])
+    table = per_stage(jobs)
     stamp = root / STARTED
     wall = time.time() - float(stamp.read_text()) if stamp.is_file() else None
     with atomic_path(root / HOURS_CSV) as tmp:
         table.to_csv(tmp, float_format="%.6g")
     with atomic_path(root / HOURS_MD) as tmp:
-        tmp.write_text(render(table, wall))
+        tmp.write_text(render(table, wall, training_per_variant(jobs)))
     return root / HOURS_MD
