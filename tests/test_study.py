@@ -151,6 +151,12 @@ def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_
             "compute.") in text
 
 
+def test_every_variant_has_a_colour_of_its_own_beyond_ten():
+    names = [f"v{i}" for i in range(18)]
+    colours = plots.palette_for(names)
+    assert len({colours[n] for n in names}) == 18 and colours[plots.REAL_LABEL] == (0.0, 0.0, 0.0)
+
+
 def test_pareto_front_keeps_only_undominated_points():
     cost, fid = np.array([1.0, 2.0, 3.0, 4.0, 0.5]), np.array([10.0, 5.0, 7.0, 1.0, 20.0])
     assert plots.pareto_front(cost, fid).tolist() == [4, 0, 1, 3]

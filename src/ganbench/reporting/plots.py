@@ -39,8 +39,10 @@ def save(fig: plt.Figure, path: str | os.PathLike) -> None:
 
 
 def palette_for(variants: list[str]) -> dict:
-    """One stable colour per variant across every figure of a dataset; the real row is black."""
-    colours = dict(zip(variants, sns.color_palette("tab10", len(variants))))
+    """One stable colour per variant across every figure of a dataset; the real row is black. Up to ten
+    variants get tab10's distinct hues; more get tab20's (each hue in a dark and a light shade), not
+    tab10's colours repeated."""
+    colours = dict(zip(variants, sns.color_palette("tab10" if len(variants) <= 10 else "tab20", len(variants))))
     return {**colours, REAL_LABEL: (0.0, 0.0, 0.0)}
 
 
@@ -82,10 +84,12 @@ def _minor_formatter(span: float) -> matplotlib.ticker.Formatter:
 FRONT = "Pareto front (nothing cheaper is better)"
 
 
-def _front(ax: plt.Axes, cost: np.ndarray, fid: np.ndarray, label: str) -> None:
+def _front(ax: plt.Axes, cost: np.ndarray, fid: np.ndarray) -> np.ndarray:
+    """Draw the Pareto front of the points (cost, fid) as a dashed step line with ringed points; returns its indices."""
     order = pareto_front(cost, fid)
     ax.step(cost[order], fid[order], where="post", linestyle="--", color="0.3", linewidth=1.2)
-    ax.scatter(cost[order], fid[order], s=260, facecolors="none", edgecolors="0.2", linewidths=1.5, label=label)
+    ax.scatter(cost[order], fid[order], s=260, facecolors="none", edgecolors="0.2", linewidths=1.5, label=FRONT)
+    return order
 
 
 def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str | os.PathLike, palette: dict) -> None:
@@ -105,7 +109,7 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6), sharey=True)
     for variant, curve in curves.groupby("variant", sort=False):
         left.plot(curve["gflop"], curve["fid"], marker="o", ms=4, color=palette[variant], label=variant)
-    _front(left, curves["gflop"].to_numpy(), curves["fid"].to_numpy(), FRONT)
+    _front(left, curves["gflop"].to_numpy(), curves["fid"].to_numpy())
     for key, style in (("home_gflop", ":"), ("train_gflop", "-.")):
         left.axvline(budget[key], color="0.4", linestyle=style, linewidth=1)
         left.annotate(key.split("_")[0].replace("train", "full") + " budget", (budget[key], 1.0),
@@ -117,11 +121,10 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
         for value, spread, face in ((row.fid, row.fid_std, palette[row.variant]), (row.home, row.home_std, "white")):
             right.errorbar(row.mflops, value, yerr=0 if np.isnan(spread) else spread, fmt="o", ms=8, capsize=3,
                            color=palette[row.variant], markerfacecolor=face)
-    front = pareto_front(stats["mflops"].to_numpy(), stats["fid"].to_numpy())
+    front = _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy())
     for row in stats.iloc[front].itertuples():  # the rest share costs and crowd one another: the legend names them
         right.annotate(row.variant, (row.mflops, row.fid), xytext=(7, -10), textcoords="offset points", fontsize=8,
                        zorder=5, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
-    _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy(), FRONT)
     right.margins(x=0.3)  # room for the name of the front's costliest point
     right.set(xlabel="generator cost [MFLOP per image, log]; filled: full budget, hollow: home budget")
     for ax in (left, right):
