@@ -7,7 +7,7 @@ import pytest
 
 from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
-from ganbench.reporting import outputs, plots
+from ganbench.reporting import comparisons, outputs, plots, plots_compare
 from ganbench.reporting.figures import FIGURES, StudyView
 from ganbench.reporting.picks import off_budget, picks
 from ganbench.reporting.report import render
@@ -149,6 +149,36 @@ def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_
     assert ("- **Beyond the matched budget: long**, trained to 1,200 GFLOP (4 ± 1 s): FID 5.00 ± 1.41 over 2 seeds, "
             "precision 0.500, recall 0.400; big at the full budget: 11.00 ± 1.41. The quality to be had at 4.0x the "
             "compute.") in text
+
+
+def test_an_optimiser_setting_changed_alike_in_g_and_d_is_named_once():
+    params = {**PARAMS, "variant_defaults": {**PARAMS["variant_defaults"], "g_opt": {"lr": 2e-4}, "d_opt": {"lr": 2e-4}},
+              "variants": {"big": {}, "both": {"g_opt": {"lr": 1e-4}, "d_opt": {"lr": 1e-4}, "batch": 32},
+                           "g_only": {"g_opt": {"lr": 1e-4}}}}
+    assert comparisons.change(params, "both", "big") == "batch: None -> 32; lr (G and D): 0.0002 -> 0.0001"
+    assert comparisons.change(params, "g_only", "big") == "g_opt.lr: 0.0002 -> 0.0001"
+
+
+def test_a_ladder_is_drawn_as_a_waterfall_and_its_rungs_leave_the_component_panel(study, monkeypatch):
+    """big <- small <- tiny is a ladder (each rung the only row compared with the one before; tiny, the last,
+    is the base of two rows): the right panel draws it rung by rung, the left keeps the other rows."""
+    params = {**PARAMS, "variants": {**PARAMS["variants"], "tiny": {"width": 0.0625}, "other": {"width": 0.03125}},
+              "report": {**PARAMS["report"], "compare": {"small": "big", "tiny": "small", "broken": "tiny",
+                                                         "other": "tiny"}}}
+    for variant, fids in (("tiny", [30.0, 33.0]), ("other", [40.0, 45.0])):
+        for seed, fid in zip(params["seeds"], fids):
+            write_run(study, variant, seed, fid, 100_000, 1.0)
+    assert plots_compare.ladder(params["report"]["compare"]) == ["big", "small", "tiny"]
+    assert plots_compare.ladder({"small": "big", "broken": "big"}) == []  # two rows on one base are no ladder
+    runs = collect(params, "mnist")
+    drawn = {}
+    monkeypatch.setattr(plots_compare, "_deltas", lambda ax, rows, *_: drawn.update(rows=rows))
+    monkeypatch.setattr(plots_compare, "_waterfall", lambda ax, chain, *_: drawn.update(chain=chain))
+    plots_compare.plot_components(runs, params, study / "components.png")
+    assert drawn["chain"] == ["big", "small", "tiny"]
+    assert [(r.variant, r.baseline) for r in drawn["rows"]] == [("other", "tiny")]  # broken: no healthy run
+    assert plots_compare._rung_label(params, drawn["chain"], 2, 300.0, 4.5).split("\n") == [
+        "tiny", "+ width: 0.125 -> 0.0625", "0 TFLOP, 4 s"]
 
 
 def test_every_variant_has_a_colour_of_its_own_beyond_ten():

@@ -52,10 +52,21 @@ def _text(value) -> str:
 def change(params: dict, name: str, baseline: str) -> str:
     """What variant `name` changes against `baseline`: `loss: hinge -> non-saturating`, or every
     differing setting, `; `-separated (a ladder rung that changes batch and learning rate together,
-    a row in its own recipe)."""
+    a row in its own recipe); an optimiser setting G's and D's change alike is named once, `lr (G and D)`."""
     before, after = (_settings(params, v) for v in (baseline, name))
-    return "; ".join(f"{key}: {_text(before.get(key))} -> {_text(after.get(key))}"
-                     for key in differences(params, baseline, name))
+    keys = differences(params, baseline, name)
+    alike = {key.removeprefix("g_opt.") for key in keys if key.startswith("g_opt.")
+             and all(s.get(key) == s.get("d_opt." + key.removeprefix("g_opt.")) for s in (before, after))}
+    parts = []
+    for key in keys:
+        setting = key.split(".", 1)[-1]
+        if key.startswith(("g_opt.", "d_opt.")) and setting in alike:
+            if key.startswith("d_opt."):
+                continue
+            parts.append(f"{setting} (G and D): {_text(before.get(key))} -> {_text(after.get(key))}")
+        else:
+            parts.append(f"{key}: {_text(before.get(key))} -> {_text(after.get(key))}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

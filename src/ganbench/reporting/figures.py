@@ -79,8 +79,9 @@ FIGURES: tuple[Figure, ...] = (
            "Left: for every row of params report.compare, the change of its mean FID over seeds against the row\n"
            "it is compared with, at the same training GFLOP, with the standard error of the difference; green\n"
            "or red where Welch's test puts the change beyond the seed spread, grey where it does not. Right, when\n"
-           "the comparisons form a ladder (each rung compared with the one before): the FID of each rung, from\n"
-           "the first to the last, one component per rung."),
+           "the comparisons form a ladder (each rung compared with the one before): the FID of each rung, top to\n"
+           "bottom, one component per rung, with its change, Welch p, training TFLOP and seconds; the left then\n"
+           "leaves the ladder's rungs out."),
     Figure("time_to_quality", lambda v, path: plots_training.plot_time_to_quality(v.logs, v.thresholds, v.budget, path,
                                                                                  v.palette),
            "FID during training against training GFLOP and seconds, thresholds",

@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 
 from ganbench.evaluation import registry  # noqa: E402
 from ganbench.reporting import comparisons  # noqa: E402
-from ganbench.reporting.picks import seed_values  # noqa: E402
+from ganbench.reporting.picks import seed_values, welch  # noqa: E402
 from ganbench.reporting.plots import save  # noqa: E402
 
 BETTER, WORSE, TIED = "#2a9d5c", "#c8553d", "0.6"
@@ -73,44 +73,68 @@ def _deltas(ax: plt.Axes, rows: list[comparisons.Comparison], runs: pd.DataFrame
                   "error of the difference;\ncolour: Welch p < alpha (green better, red worse), grey: within the seed spread")
 
 
+def _rung_label(params: dict, chain: list[str], i: int, gflop: float, seconds: float) -> str:
+    """A rung's name, what it adds to the rung before (wrapped, as the report's table words it), its cost."""
+    added = "the start" if i == 0 else "+ " + comparisons.change(params, chain[i], chain[i - 1])
+    return "\n".join([chain[i], *textwrap.wrap(added, 44, max_lines=2, placeholder=" ... (report)"),
+                      f"{gflop / 1000:.0f} TFLOP, {seconds:.0f} s"])
+
+
 def _waterfall(ax: plt.Axes, chain: list[str], runs: pd.DataFrame, params: dict, metric: str) -> None:
-    means = [float(seed_values(runs, v, metric).mean()) for v in chain]
-    seconds = [float(runs.loc[runs["variant"] == v, "train_seconds"].mean()) for v in chain]
-    gflop = [float(runs.loc[runs["variant"] == v, "train_gflop"].mean()) for v in chain]
-    ax.bar(0, means[0], color="0.45")
+    """The ladder top to bottom: the first rung's bar from the axis, then each rung's change as a bar from
+    the rung before, green where it improves; ± sd over seeds; beside each, the mean, change and Welch p."""
+    lower = registry.metric(metric).lower_is_better
+    values = [seed_values(runs, v, metric) for v in chain]
+    means = [float(v.mean()) for v in values]
+    cost = [runs.loc[runs["variant"] == v, ["train_gflop", "train_seconds"]].mean() for v in chain]
+    ax.barh(0, means[0], color="0.45")
     for i in range(1, len(chain)):
         low, high = sorted((means[i - 1], means[i]))
-        better = means[i] < means[i - 1] if registry.metric(metric).lower_is_better else means[i] > means[i - 1]
-        ax.bar(i, high - low, bottom=low, color=BETTER if better else WORSE)
-        ax.plot([i - 1.4, i + 0.4], [means[i - 1]] * 2, color="0.3", linewidth=0.8)
-    ax.errorbar(range(len(chain)), means, yerr=[float(seed_values(runs, v, metric).std(ddof=1)) for v in chain],
+        better = (means[i] < means[i - 1]) == lower
+        ax.barh(i, high - low, left=low, color=BETTER if better else WORSE)
+        ax.plot([means[i - 1]] * 2, [i - 1.4, i + 0.4], color="0.3", linewidth=0.8)
+    ax.errorbar(means, range(len(chain)), xerr=[float(v.std(ddof=1)) if len(v) > 1 else 0.0 for v in values],
                 fmt="o", color="black", ms=4, capsize=3)
-    labels = [chain[0]] + ["+ " + ", ".join(k for k in comparisons.differences(params, b, v))
-                           for b, v in zip(chain, chain[1:])]
-    ax.set_xticks(range(len(chain)), [f"{label}\n{m:.1f}; {g / 1000:.0f} TFLOP, {s:.0f} s"
-                                      for label, m, g, s in zip(labels, means, gflop, seconds)],
-                  fontsize=8, rotation=20, ha="right")
-    ax.set_yscale("log")
-    ax.set_ylabel(f"mean {registry.metric(metric).label} over seeds (log), ± sd")
-    ax.set_title(f"the ladder: one component per rung (under each: mean {registry.metric(metric).label}, training "
-                 "TFLOP and seconds)", fontsize=10)
+    for i, mean in enumerate(means):
+        if i:
+            p = welch(values[i], values[i - 1])
+            step = f"  {mean - means[i - 1]:+.1f}" + ("" if np.isnan(p) else f" (p = {p:.2g})")
+        ax.annotate(f"{mean:.1f}" + (step if i else ""), (max(mean, means[i - 1] if i else mean), i), xytext=(8, 6),
+                    textcoords="offset points", fontsize=8, va="bottom")
+    ax.set_yticks(range(len(chain)), [_rung_label(params, chain, i, c["train_gflop"], c["train_seconds"])
+                                      for i, c in enumerate(cost)], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.margins(x=0.25)
+    plain = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}" if f"{v:e}"[0] in "25" else ""))
+    ax.tick_params(axis="x", which="minor", labelsize=7)
+    label = registry.metric(metric).label
+    ax.set_xlabel(f"mean {label} over seeds (log), ± sd; beside each rung: its mean,\n"
+                  "its change from the rung above and Welch p (green: better, red: worse)")
+    ax.set_title("the ladder: one component per rung", fontsize=10)
 
 
 def plot_components(runs: pd.DataFrame, params: dict, path: str | os.PathLike) -> None:
     """Left (or alone): every comparison's change of the ranking metric; right, when params' comparisons form a ladder:
-    its waterfall."""
+    its waterfall, and the left leaves the ladder's rungs out (their changes, often ten times the others', would
+    flatten every other bar)."""
     metric, alpha = params["report"]["quality"], params["report"]["alpha"]
     trained = runs[(runs["variant"] != "real") & ~runs["diverged"].astype(bool)]
-    rows = comparisons.compare(params, trained, metric)
     chain = [v for v in ladder(params["report"]["compare"]) if v in set(trained["variant"])]
-    panels = 2 if len(chain) >= 3 else 1
-    fig, axes = plt.subplots(1, panels, figsize=(8 * panels, 0.55 * max(len(rows), 4) + 2.5), squeeze=False)
+    rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
+    rows = [r for r in comparisons.compare(params, trained, metric) if (r.baseline, r.variant) not in rungs]
+    panels = 2 if rungs else 1
+    fig, axes = plt.subplots(1, panels, figsize=(8.5 * panels, 0.55 * max(len(rows), 1.1 * len(chain), 4) + 2.5),
+                             squeeze=False)
     if rows:
         _deltas(axes[0, 0], rows, trained, metric, alpha)
     else:
         axes[0, 0].text(0.5, 0.5, "no comparisons in this study (params report.compare)", ha="center", va="center")
         axes[0, 0].set_axis_off()
     if panels == 2:
+        axes[0, 0].set_title("every other component against the row it is compared with", fontsize=10)
         _waterfall(axes[0, 1], chain, trained, params, metric)
     fig.suptitle(f"{runs['dataset'].iloc[0]}: what each component buys at matched training compute")
     fig.tight_layout()
