@@ -168,8 +168,8 @@ def test_a_ladder_is_drawn_as_a_waterfall_and_its_rungs_leave_the_component_pane
     for variant, fids in (("tiny", [30.0, 33.0]), ("other", [40.0, 45.0])):
         for seed, fid in zip(params["seeds"], fids):
             write_run(study, variant, seed, fid, 100_000, 1.0)
-    assert plots_compare.ladder(params["report"]["compare"]) == ["big", "small", "tiny"]
-    assert plots_compare.ladder({"small": "big", "broken": "big"}) == []  # two rows on one base are no ladder
+    assert comparisons.ladder(params["report"]["compare"]) == ["big", "small", "tiny"]
+    assert comparisons.ladder({"small": "big", "broken": "big"}) == []  # two rows on one base are no ladder
     runs = collect(params, "mnist")
     drawn = {}
     monkeypatch.setattr(plots_compare, "_deltas", lambda ax, rows, *_: drawn.update(rows=rows))
@@ -179,6 +179,12 @@ def test_a_ladder_is_drawn_as_a_waterfall_and_its_rungs_leave_the_component_pane
     assert [(r.variant, r.baseline) for r in drawn["rows"]] == [("other", "tiny")]  # broken: no healthy run
     assert plots_compare._rung_label(params, drawn["chain"], 2, 300.0, 4.5).split("\n") == [
         "tiny", "+ width: 0.125 -> 0.0625", "0 TFLOP, 4 s"]
+    text = render(aggregate(runs), runs, {"mnist": picks(runs, params["report"])}, params)
+    ladder, others = text.split("### The ladder (mnist)")[1].split("### What every other component buys (mnist)")
+    assert "From **big** to **tiny**: FID 11.00 -> 31.50, one component per rung" in ladder
+    assert "![the ladder as a waterfall, and what every other component buys](plots/mnist/components.png)" in ladder
+    assert "| small | big | width: 0.5 -> 0.125 |" in ladder and "| tiny | small |" in ladder and "| other |" not in ladder
+    assert "| other | tiny | width: 0.0625 -> 0.03125 |" in others.split("### Every variant")[0]
 
 
 def test_every_variant_has_a_colour_of_its_own_beyond_ten():

@@ -95,6 +95,21 @@ def compare(params: dict, runs: pd.DataFrame, metric: str) -> list[Comparison]:
     return rows
 
 
+def ladder(compare: dict[str, str]) -> list[str]:
+    """The longest chain r0 <- r1 <- ... (each compared with the one before), first rung first; [] if
+    no chain has three rungs."""
+    longest: list[str] = []
+    for start in set(compare.values()) - set(compare):
+        chain = [start]
+        while True:
+            nxt = [v for v, base in compare.items() if base == chain[-1]]
+            if len(nxt) != 1:
+                break
+            chain.append(nxt[0])
+        longest = max(longest, chain, key=len)
+    return longest if len(longest) >= 3 else []
+
+
 def loss_rows(params: dict, comparisons: list[Comparison]) -> dict[str, str]:
     """variant -> loss name for the rows that differ from their baseline in the loss alone, the
     baseline included: the study's loss comparison."""

@@ -31,21 +31,6 @@ def _spread(runs: pd.DataFrame, a: str, b: str, metric: str) -> float:
     return float(np.sqrt(va.var(ddof=1) / len(va) + vb.var(ddof=1) / len(vb)))
 
 
-def ladder(compare: dict[str, str]) -> list[str]:
-    """The longest chain r0 <- r1 <- ... (each compared with the one before), first rung first; [] if
-    no chain has three rungs."""
-    longest: list[str] = []
-    for start in set(compare.values()) - set(compare):
-        chain = [start]
-        while True:
-            nxt = [v for v, base in compare.items() if base == chain[-1]]
-            if len(nxt) != 1:
-                break
-            chain.append(nxt[0])
-        longest = max(longest, chain, key=len)
-    return longest if len(longest) >= 3 else []
-
-
 def _row_label(row: comparisons.Comparison, width: int = 48, lines: int = 2) -> str:
     """'<variant> vs <baseline>' over what they differ in, wrapped to `lines` lines of `width` characters
     (a row in its own recipe differs in a dozen settings: the report's table lists them all)."""
@@ -122,7 +107,7 @@ def plot_components(runs: pd.DataFrame, params: dict, path: str | os.PathLike) -
     flatten every other bar)."""
     metric, alpha = params["report"]["quality"], params["report"]["alpha"]
     trained = runs[(runs["variant"] != "real") & ~runs["diverged"].astype(bool)]
-    chain = [v for v in ladder(params["report"]["compare"]) if v in set(trained["variant"])]
+    chain = [v for v in comparisons.ladder(params["report"]["compare"]) if v in set(trained["variant"])]
     rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
     rows = [r for r in comparisons.compare(params, trained, metric) if (r.baseline, r.variant) not in rungs]
     panels = 2 if rungs else 1

@@ -118,6 +118,37 @@ def _comparison_table(rows: list[comparisons.Comparison], variants: dict, metric
     return lines
 
 
+COMPONENT_TEXT = ("Each row against the row it is compared with (params `report.compare`), at the same training GFLOP "
+                  "(unless the train GFLOP column says otherwise); what differs is read from their settings: a row that "
+                  "differs in one setting shares its baseline's recipe and measures that component, a row that differs "
+                  "in several is named with all of them. Change: difference of the seed means; Welch p over seeds "
+                  "(* below alpha); train s (change): the seconds it trained, and their change against the baseline.")
+
+
+def _component_lines(dataset: str, rows: list[comparisons.Comparison], variants: dict, params: dict,
+                     metric: str) -> list[str]:
+    """What each component buys: the ladder first, when params' comparisons form one (its waterfall and a
+    table of its rungs), then every other comparison."""
+    alpha, figure = params["report"]["alpha"], f"plots/{dataset}/components.png"
+    chain = [v for v in comparisons.ladder(params["report"]["compare"]) if v in variants]
+    rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
+    ladder = [r for r in rows if (r.baseline, r.variant) in rungs]
+    others = [r for r in rows if (r.baseline, r.variant) not in rungs]
+    lines = []
+    if ladder:
+        first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
+        span = (f": {metric_label(metric)} {first:.2f} -> {last:.2f}, one component per rung"
+                if first is not None and last is not None else "")
+        lines += [f"### The ladder ({dataset})", "",
+                  f"From **{chain[0]}** to **{chain[-1]}**{span}. {COMPONENT_TEXT}", "",
+                  f"![the ladder as a waterfall, and what every other component buys]({figure})", "",
+                  *_comparison_table(ladder, variants, metric, alpha), ""]
+    lines += [f"### What {'every other' if ladder else 'each'} component buys ({dataset})", ""]
+    if not ladder:
+        lines += [f"{COMPONENT_TEXT} The figure [what each component buys]({figure}) draws it.", ""]
+    return lines + [*_comparison_table(others, variants, metric, alpha), ""]
+
+
 def _threshold_table(runs: pd.DataFrame, levels: list[float], order: list[str]) -> list[str]:
     gflops, seconds = thresholds.table(runs, levels, "gflops"), thresholds.table(runs, levels, "seconds")
     header = "| variant | " + " | ".join(f"FID <= {t:g}: GFLOP / seconds (seeds reaching it)" for t in levels) + " |"
@@ -183,15 +214,8 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
                                                  (trained[n].get(metric, {}).get("mean") or 0) * (1 if order == "lower" else -1)))
         rows = comparisons.compare(params, data, metric)
         lines += [f"## {dataset}", "", *_pick_lines(dataset, chosen_by_dataset[dataset], trained, data, params), "",
-                  f"### What each component buys ({dataset})", "",
-                  "Each row against the row it is compared with (params `report.compare`), at the same training GFLOP "
-                  "(unless the train GFLOP column says otherwise); "
-                  "what differs is read from their settings: a row that differs in one setting shares its baseline's "
-                  "recipe and measures that component, a row that differs in several is named with all of them. "
-                  "Change: difference of the seed means; Welch p over seeds (* below alpha). The figure "
-                  f"[what each component buys](plots/{dataset}/components.png) draws it, and a ladder as a waterfall.",
-                  "", *_comparison_table(rows, trained, metric, settings["alpha"]),
-                  "", f"### Every variant ({dataset})", "",
+                  *_component_lines(dataset, rows, trained, params, metric)]
+        lines += [f"### Every variant ({dataset})", "",
                   "| variant | " + " | ".join(m.label for m in TABLE) + " | diverged |", "|---|" + "---:|" * (len(TABLE) + 1)]
         for name in [REAL_ROW, *ranked]:
             label = "real data (floor)" if name == REAL_ROW else name
