@@ -16,6 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from ganbench.reporting import outputs, plots, plots_compare, plots_training
+from ganbench.reporting.picks import off_budget
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,14 @@ class Figure:
 
 
 FIGURES: tuple[Figure, ...] = (
-    Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, v.logs, v.budget, path, v.palette),
+    Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, v.logs, v.budget, path, v.palette,
+                                                       frozenset(off_budget(v.params)["enterprise"])),
            "quality against training GFLOP and generator MFLOP per image, Pareto fronts",
            "Left: FID during training (mean over seeds) against training GFLOP, every variant a line; the dashed\n"
            "step line is the Pareto front, the best FID any variant reaches within that compute. Right: the scored\n"
            "FID (mean ± std over seeds) against the generator's MFLOP per image, at the full budget (filled) and\n"
-           "at the home budget (hollow). Both axes are machine-independent; the dotted line is the real-data floor."),
+           "at the home budget (hollow); a variant trained to a budget of its own is a curve on the left only.\n"
+           "Both axes are machine-independent; the dotted line is the real-data floor."),
     Figure("components", lambda v, path: plots_compare.plot_components(v.runs, v.params, path),
            "what each component buys (the change of the ranking metric per compared row; a ladder as a waterfall)",
            "Left: for every row of params report.compare, the change of its mean FID over seeds against the row\n"

@@ -92,17 +92,20 @@ def _front(ax: plt.Axes, cost: np.ndarray, fid: np.ndarray) -> np.ndarray:
     return order
 
 
-def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str | os.PathLike, palette: dict) -> None:
+def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str | os.PathLike, palette: dict,
+                own_budget: frozenset[str] = frozenset()) -> None:
     """Quality against the two costs, both machine-independent. Left: FID during training (mean over
     seeds at each evaluation point) against training GFLOP, every variant a line, with the front of
     the best FID any variant reaches within each compute. Right: the scored FID (mean ± std over
     seeds) against the generator's MFLOP per image, at the full budget (filled) and at the home
-    budget (hollow), with the front of the full budget (nothing cheaper is better), whose points are named."""
+    budget (hollow), with the front of the full budget (nothing cheaper is better), whose points are named.
+    Variants trained to a budget of their own (`own_budget`) are curves on the left only: on the right
+    every point is at the same compute."""
     healthy = ~runs["diverged"].astype(bool)
     trained = runs[(runs["variant"] != REAL_ROW) & healthy]
     curves = logs[logs["variant"].isin(set(trained["variant"]))].groupby(["variant", "gflop"], sort=False)["fid"] \
         .mean().reset_index()
-    stats = trained.groupby("variant", sort=False).agg(
+    stats = trained[~trained["variant"].isin(own_budget)].groupby("variant", sort=False).agg(
         fid=("fid", "mean"), fid_std=("fid", "std"), home=("home_fid", "mean"), home_std=("home_fid", "std"),
         mflops=("generator_mflops_per_image", "first")).reset_index()
     real_fid = runs.loc[runs["variant"] == REAL_ROW, "fid"].mean()
