@@ -110,6 +110,14 @@ def ladder(compare: dict[str, str]) -> list[str]:
     return longest if len(longest) >= 3 else []
 
 
+def split_ladder(params: dict, rows: list[Comparison], present) -> tuple[list[str], list[Comparison], list[Comparison]]:
+    """The ladder's rungs among the `present` variants, the comparisons that are its rungs, and the others."""
+    chain = [v for v in ladder(params["report"]["compare"]) if v in present]
+    rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
+    return (chain if rungs else [], [r for r in rows if (r.baseline, r.variant) in rungs],
+            [r for r in rows if (r.baseline, r.variant) not in rungs])
+
+
 def loss_rows(params: dict, comparisons: list[Comparison]) -> dict[str, str]:
     """variant -> loss name for the rows that differ from their baseline in the loss alone, the
     baseline included: the study's loss comparison."""

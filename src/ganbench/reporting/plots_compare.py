@@ -107,10 +107,8 @@ def plot_components(runs: pd.DataFrame, params: dict, path: str | os.PathLike) -
     flatten every other bar)."""
     metric, alpha = params["report"]["quality"], params["report"]["alpha"]
     trained = runs[(runs["variant"] != "real") & ~runs["diverged"].astype(bool)]
-    chain = [v for v in comparisons.ladder(params["report"]["compare"]) if v in set(trained["variant"])]
-    rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
-    rows = [r for r in comparisons.compare(params, trained, metric) if (r.baseline, r.variant) not in rungs]
-    panels = 2 if rungs else 1
+    chain, _, rows = comparisons.split_ladder(params, comparisons.compare(params, trained, metric), set(trained["variant"]))
+    panels = 2 if chain else 1
     fig, axes = plt.subplots(1, panels, figsize=(8.5 * panels, 0.55 * max(len(rows), 1.1 * len(chain), 4) + 2.5),
                              squeeze=False)
     if rows:

@@ -130,10 +130,7 @@ def _component_lines(dataset: str, rows: list[comparisons.Comparison], variants:
     """What each component buys: the ladder first, when params' comparisons form one (its waterfall and a
     table of its rungs), then every other comparison."""
     alpha, figure = params["report"]["alpha"], f"plots/{dataset}/components.png"
-    chain = [v for v in comparisons.ladder(params["report"]["compare"]) if v in variants]
-    rungs = set(zip(chain, chain[1:])) if len(chain) >= 3 else set()
-    ladder = [r for r in rows if (r.baseline, r.variant) in rungs]
-    others = [r for r in rows if (r.baseline, r.variant) not in rungs]
+    chain, ladder, others = comparisons.split_ladder(params, rows, set(variants))
     lines = []
     if ladder:
         first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
