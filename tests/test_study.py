@@ -9,7 +9,7 @@ from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
 from ganbench.reporting import comparisons, outputs, plots, plots_compare
 from ganbench.reporting.figures import FIGURES, StudyView
-from ganbench.reporting.picks import off_budget, picks
+from ganbench.reporting.picks import off_budget, own_budgets, picks
 from ganbench.reporting.report import render
 from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.frames import save_frame
@@ -141,6 +141,8 @@ def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_
     for seed, fid in zip(params["seeds"], [4.0, 6.0]):
         write_run(study, "long", seed, fid, 3_000_000, 27.0)
     assert off_budget(params) == {"enterprise": {"long"}, "home": set()}
+    own = own_budgets(params)
+    assert own["long"] == {**params["budget"], "train_gflop": 1200.0} and own["big"] == params["budget"]
     runs = collect(params, "mnist")
     chosen = picks(runs, params["report"], off_budget(params))
     assert chosen["enterprise"].variant == "big" and "long" not in chosen["enterprise"].candidates

@@ -78,11 +78,15 @@ def pick(runs: pd.DataFrame, metric: str, candidates: list[str], alpha: float) -
     return Pick(ranked[0], ranked[1], p_value, bool(p_value < alpha), metric, tuple(ranked))
 
 
+def own_budgets(params: dict) -> dict[str, dict]:
+    """{variant: its budget}: the study's `budget`, with the keys of the variant's own `budget` over it."""
+    return {name: {**params["budget"], **settings.get("budget", {})} for name, settings in params["variants"].items()}
+
+
 def off_budget(params: dict) -> dict[str, set[str]]:
     """Per role, the variants whose own `budget` gives them other compute than the study's at the
     budget that role is read at (full: train_gflop, home: home_gflop): not compared at matched compute."""
-    shared = params["budget"]
-    own = {name: {**shared, **settings.get("budget", {})} for name, settings in params["variants"].items()}
+    shared, own = params["budget"], own_budgets(params)
     return {"enterprise": {v for v, b in own.items() if b["train_gflop"] != shared["train_gflop"]},
             "home": {v for v, b in own.items() if b["home_gflop"] != shared["home_gflop"]}}
 

@@ -13,7 +13,7 @@ from ganbench.evaluation import registry
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import comparisons, thresholds
 from ganbench.reporting.figures import FIGURES
-from ganbench.reporting.picks import ROLES, Pick, off_budget, ranking, seed_values, welch
+from ganbench.reporting.picks import ROLES, Pick, off_budget, own_budgets, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
@@ -33,14 +33,10 @@ def metric_label(figure: str) -> str:
     return registry.metric(figure).label
 
 
-def _own_budget(params: dict, variant: str) -> float:
-    return params["variants"][variant].get("budget", {}).get("train_gflop", params["budget"]["train_gflop"])
-
-
 def _budget_text(params: dict) -> str:
     budget, home = params["budget"], params["report"]["home"]
-    beyond = sorted(off_budget(params)["enterprise"])
-    others = "".join(f"; {v} trains to {_own_budget(params, v):,.0f} GFLOP, a budget of its own, and is shown beside "
+    beyond, own = sorted(off_budget(params)["enterprise"]), own_budgets(params)
+    others = "".join(f"; {v} trains to {own[v]['train_gflop']:,.0f} GFLOP, a budget of its own, and is shown beside "
                      "the picks, not among their candidates" for v in beyond)
     return (f"every run trains to **{budget['train_gflop']:,.0f} GFLOP** (the full budget{others}) and saves its EMA "
             f"generator at **{budget['home_gflop']:,.0f} GFLOP** (the home budget); a home generator has at most "
@@ -51,18 +47,17 @@ def _budget_text(params: dict) -> str:
 def _beyond_budget_lines(variants: dict, params: dict) -> list[str]:
     """The variants trained to their own, larger budget (quality at any cost), each with its scores and the
     row it extends (params `report.compare`): not a pick, since the picks compare at matched compute."""
-    lines = []
+    lines, metric, own = [], params["report"]["quality"], own_budgets(params)
     for name in sorted(off_budget(params)["enterprise"]):
-        if name not in variants or "fid" not in variants[name]:
+        if metric not in variants.get(name, {}):
             continue
-        entry, base = variants[name], params["report"].get("compare", {}).get(name)
-        against = (f"; {base} at the full budget: {cell(variants[base], 'fid')}"
-                   if base in variants and "fid" in variants[base] else "")
-        lines.append(f"- **Beyond the matched budget: {name}**, trained to {_own_budget(params, name):,.0f} GFLOP "
-                     f"({cell(entry, 'train_seconds')} s): {metric_label('fid')} {cell(entry, 'fid')} over "
-                     f"{entry['fid']['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
-                     f"{against}. The quality to be had at {_own_budget(params, name) / params['budget']['train_gflop']:.1f}x "
-                     "the compute.")
+        entry, base, gflop = variants[name], params["report"].get("compare", {}).get(name), own[name]["train_gflop"]
+        against = (f"; {base} at the full budget: {cell(variants[base], metric)}"
+                   if metric in variants.get(base, {}) else "")
+        lines.append(f"- **Beyond the matched budget: {name}**, trained to {gflop:,.0f} GFLOP "
+                     f"({cell(entry, 'train_seconds')} s): {metric_label(metric)} {cell(entry, metric)} over "
+                     f"{entry[metric]['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
+                     f"{against}. The quality to be had at {gflop / params['budget']['train_gflop']:.1f}x the compute.")
     return lines
 
 
