@@ -15,12 +15,14 @@ chosen (README "The base recipe"). No checkpoints, no frames, nothing written: a
 never feeds back into training, so one run serves every decay): one JSON line per decay and
 checkpoint, `"ema"` naming the decay (the variant's own sampler has `"ema": "variant"`).
 """
+import ganbench  # noqa: F401  (first: keeps TensorFlow's C++ start-up lines out, ganbench.quiet)
+
+# isort: split
 import argparse
 import json
 import time
 
 import keras
-import tensorflow as tf
 import yaml
 
 from ganbench import paths
@@ -34,6 +36,7 @@ from ganbench.runtime import configure
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
 from ganbench.training.flops import variant_flops
+from ganbench.training.gan import update_ema
 from ganbench.training.sampling import sample
 
 
@@ -47,8 +50,8 @@ def override(text: str) -> dict:
 
 
 class ExtraEMA(keras.callbacks.Callback):
-    """EMA copies of G's weights at other decays, updated after every step exactly as
-    `GAN._update_ema` updates the run's own (the same warm-up, BatchNorm statistics copied)."""
+    """EMA copies of G's weights at other decays, updated after every step by `update_ema`, as the
+    run's own copy is (the same warm-up, BatchNorm statistics copied)."""
 
     def __init__(self, gan, decays: list[float]):
         super().__init__()
@@ -59,13 +62,8 @@ class ExtraEMA(keras.callbacks.Callback):
             self.copies[decay] = copy
 
     def on_train_batch_end(self, batch, logs=None) -> None:
-        step = tf.cast(self.gan.g_optimizer.iterations, tf.float32)
         for decay, copy in self.copies.items():
-            d = tf.minimum(decay, (1.0 + step) / (10.0 + step))
-            for ema, weight in zip(copy.trainable_weights, self.gan.generator.trainable_weights):
-                ema.assign(d * ema + (1.0 - d) * weight)
-            for ema, stat in zip(copy.non_trainable_weights, self.gan.generator.non_trainable_weights):
-                ema.assign(stat)
+            update_ema(copy, self.gan.generator, decay, self.gan.g_optimizer.iterations)
 
 
 def main() -> None:

@@ -54,6 +54,18 @@ def test_bad_value_names_file_and_key_on_one_line(tmp_path, edit, key):
     assert message.startswith(f"{path}: {key}") and "\n" not in message
 
 
+def test_two_variants_with_the_same_settings_are_refused_naming_both(tmp_path):
+    """A variant that spells out a default is the same recipe as the one that leaves it out."""
+    def duplicate(params):
+        params["variants"]["dcgan_ns_again"] = {**params["variants"]["dcgan_ns"],
+                                                "d_width": params["variant_defaults"]["d_width"]}
+    path = write_edited(tmp_path, duplicate)
+    with pytest.raises(ConfigError) as err:
+        load_params(path)
+    assert str(err.value) == (f"{path}: variants.dcgan_ns_again: the same settings as variants.dcgan_ns: "
+                              "keep one of the two")
+
+
 def test_unreadable_yaml_is_one_line(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text("datasets: [mnist\n  oops: :")

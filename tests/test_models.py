@@ -9,6 +9,7 @@ import pytest
 from ganbench.errors import UnknownName
 from ganbench.training.batches import real_batches
 from ganbench.training.build import build_gan
+from ganbench.training.gan import update_ema
 from ganbench.training.losses import LOSSES
 from ganbench.training.models import ARCHITECTURES, get_architecture
 
@@ -100,3 +101,18 @@ def test_lr_decay_holds_the_rate_then_falls_linearly_to_zero_at_the_last_step(ma
     assert float(constant.g_optimizer.learning_rate) == pytest.approx(2e-4)
     with pytest.raises(ValueError, match="steps"):
         build_gan(variant, seed=0)
+
+
+@pytest.mark.parametrize("step, decay", [(0, 0.1), (1_000_000, 0.999)])  # warm-up (1+t)/(10+t), then the cap
+def test_update_ema_moves_the_average_by_the_warmed_up_decay_and_copies_the_statistics(step, decay):
+    def net(kernel: float, mean: float) -> keras.Model:
+        x = keras.Input((2,))
+        model = keras.Model(x, keras.layers.BatchNormalization()(keras.layers.Dense(2)(x)))
+        model.set_weights([np.full(w.shape, v, np.float32) for w, v in
+                           zip(model.get_weights(), (kernel, 0.0, 1.0, 0.0, mean, 1.0))])
+        return model
+    average, model = net(kernel=1.0, mean=0.0), net(kernel=3.0, mean=5.0)
+    update_ema(average, model, 0.999, keras.Variable(step))
+    kernel, moving_mean = average.get_weights()[0], average.get_weights()[4]
+    np.testing.assert_allclose(kernel, decay * 1.0 + (1 - decay) * 3.0, rtol=1e-6)
+    np.testing.assert_array_equal(moving_mean, 5.0)  # BatchNorm statistics are copied, not averaged

@@ -70,11 +70,24 @@ def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
         error = _first_error(deep_merge(params["variant_defaults"], params["variants"][name]), complete)
         if error is not None:
             raise ConfigError(f"{path}: {_where(f'variants.{name}', error)}: {one_line(error.message)}")
+    _check_distinct(path, params)
     for where, budget in [("budget", params["budget"]),
                           *((f"variants.{n}.budget", v["budget"]) for n, v in params["variants"].items() if "budget" in v)]:
         _check_budget(path, where, {**params["budget"], **budget})
     log = os.environ.get(PARAMS_LOG)
     return _recorded(params, log) if log else params
+
+
+def _check_distinct(path: Path, params: dict) -> None:
+    """No two variants may resolve to the same settings: every cell of the second would train the
+    first's runs again, and the report would compare a recipe with itself."""
+    seen: dict[str, str] = {}
+    for name, overrides in params["variants"].items():
+        settings = json.dumps(deep_merge(params["variant_defaults"], overrides), sort_keys=True)
+        if settings in seen:
+            raise ConfigError(f"{path}: variants.{name}: the same settings as variants.{seen[settings]}: "
+                              "keep one of the two")
+        seen[settings] = name
 
 
 def _check_budget(path: Path, where: str, budget: dict) -> None:

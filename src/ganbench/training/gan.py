@@ -16,6 +16,21 @@ from ganbench.training.losses import LossFn, gradient_penalty
 RANDOM_STATE = "seed_generator_state"  # the name Keras gives a SeedGenerator's state variable
 
 
+def update_ema(average: keras.Model, model: keras.Model, decay: float, step: tf.Variable) -> None:
+    """Move `average`'s trainable weights towards `model`'s; copy its BatchNorm statistics.
+
+    The decay warms up as min(decay, (1 + t) / (10 + t)) in the generator step t, as in
+    tf.train.ExponentialMovingAverage(num_updates=t): without it, a 0.999 average still holds
+    about half of the random initial weights after 600 steps and samples come out grey.
+    """
+    t = tf.cast(step, tf.float32)
+    decay = tf.minimum(decay, (1.0 + t) / (10.0 + t))
+    for mean, weight in zip(average.trainable_weights, model.trainable_weights):
+        mean.assign(decay * mean + (1.0 - decay) * weight)
+    for stat_copy, stat in zip(average.non_trainable_weights, model.non_trainable_weights):
+        stat_copy.assign(stat)
+
+
 class GAN(keras.Model):
     """Adversarial pair. `fit` input: batches of real images (B, 28, 28, 1) in [-1, 1], or
     (images, int labels (B,)) tuples when `conditional`."""
@@ -95,20 +110,6 @@ class GAN(keras.Model):
         grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
 
-    def _update_ema(self) -> None:
-        """Average G's trainable weights; copy its BatchNorm statistics.
-
-        The decay warms up as min(decay, (1 + t) / (10 + t)) in the generator step t, as in
-        tf.train.ExponentialMovingAverage(num_updates=t): without it, a 0.999 average still holds
-        about half of the random initial weights after 600 steps and samples come out grey.
-        """
-        step = tf.cast(self.g_optimizer.iterations, tf.float32)
-        decay = tf.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
-        for ema_weight, weight in zip(self.ema_generator.trainable_weights, self.generator.trainable_weights):
-            ema_weight.assign(decay * ema_weight + (1.0 - decay) * weight)
-        for ema_stat, stat in zip(self.ema_generator.non_trainable_weights, self.generator.non_trainable_weights):
-            ema_stat.assign(stat)
-
     def train_step(self, data) -> dict[str, tf.Tensor]:
         real, labels = data if self.conditional else (data, None)  # fakes are drawn for the real labels
         for _ in range(self.d_steps - 1):
@@ -121,7 +122,7 @@ class GAN(keras.Model):
         self.d_optimizer.apply_gradients(zip(d_grads, self.discriminator.trainable_variables))
         self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_variables))
         if self.ema_generator is not None:
-            self._update_ema()
+            update_ema(self.ema_generator, self.generator, self.ema_decay, self.g_optimizer.iterations)
 
         for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("gp", penalty)):
             if name in self.trackers:
