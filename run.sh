@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ganbench entry point: installs everything into .venv (exact versions from requirements-lock.txt),
 # then runs the study or the tests.
-#   bash run.sh study   # the default study (params.yaml) with Snakemake, all cores
+#   bash run.sh study   # the shipped study (params.yaml: the components profile) with Snakemake, all cores
 #   bash run.sh test    # lint, then unit tests and end-to-end pipeline tests (smoke profile, real data) side by side
 #   bash run.sh lock    # refresh requirements-lock.txt: newest versions pyproject.toml allows, in a fresh venv
 set -euo pipefail

@@ -26,9 +26,12 @@ def test_every_profile_is_valid(tmp_path, name):
     assert load_params(profile_file(tmp_path, name))["variants"]
 
 
-def test_params_yaml_is_the_default_profile():
-    """The shipped study's params are the default profile, byte for byte (`ganbench profile default`)."""
-    assert (REPO / "params.yaml").read_text() == materialise("default", REPO / "profiles")
+def test_params_yaml_is_the_components_profile(monkeypatch):
+    """The shipped study's params are the components profile, byte for byte (`ganbench profile components`,
+    run at the repository's root: the header names the profile files by relative path): its results
+    (dvc.lock, results/) hold the default study's cells and the components' beside them."""
+    monkeypatch.chdir(REPO)
+    assert Path("params.yaml").read_text() == materialise("components", Path("profiles"))
 
 
 def write_edited(tmp_path, edit) -> Path:
