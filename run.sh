@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # ganbench entry point: installs everything into .venv (exact versions from requirements-lock.txt),
 # then runs the study or the tests.
-#   bash run.sh study   # the shipped study (params.yaml: the components profile) with Snakemake, all cores
-#   bash run.sh test    # lint, then unit tests and end-to-end pipeline tests (smoke profile, real data) side by side
+#   bash run.sh study --hours 2   # the shipped study (params.yaml) for at most 2 h: the cells not landed yet, longest
+#                                 # first; prints what to commit. Resumes from git alone on any machine.
+#   bash run.sh test    # lint, check no landed record is stale, then unit and end-to-end tests side by side
 #   bash run.sh lock    # refresh requirements-lock.txt: newest versions pyproject.toml allows, in a fresh venv
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -33,23 +34,23 @@ lock() {
 }
 
 run_tests() {
-    # The unit tests and the end-to-end tests side by side, one pytest process each: the end-to-end
-    # tests share one session's smoke inputs and study, the unit tests need nothing of theirs.
-    # Each log ends with its 15 slowest tests.
+    # Two pytest processes side by side, about equal in time: the unit tests with the end-to-end tests
+    # of a study in parts and of its records (marker `parts`), and the other end-to-end tests. Each
+    # process builds the smoke inputs and study its tests share once. Each log ends with its 15 slowest tests.
     mkdir -p logs
-    python -m pytest -q --durations=15 -m "not e2e" > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q --durations=15 -m e2e > logs/tests-e2e.log 2>&1 & local e2e=$!
+    python -m pytest -q --durations=15 -m "not e2e or parts" > logs/tests-unit.log 2>&1 & local unit=$!
+    python -m pytest -q --durations=15 -m "e2e and not parts" > logs/tests-e2e.log 2>&1 & local e2e=$!
     local status=0
     wait "$unit" || status=1
     wait "$e2e" || status=1
-    echo "== unit tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
+    echo "== unit tests and study-in-parts tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
     echo "== end-to-end tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
     return "$status"
 }
 
 case "${1:-}" in
-    study) setup; snakemake --cores all ;;
-    test)  setup; ruff check . && snakemake --lint && run_tests ;;
+    study) shift; setup; python -m ganbench study "${@:---hours=1000}" ;;
+    test)  setup; ruff check . && snakemake --lint && python -m ganbench status --check && run_tests ;;
     lock)  lock ;;
-    *) echo "usage: bash run.sh study|test|lock" >&2; exit 2 ;;
+    *) echo "usage: bash run.sh study [--hours H]|test|lock" >&2; exit 2 ;;
 esac

@@ -5,11 +5,11 @@ of training compute (GFLOP, `ganbench.training.flops`: the study's budget unit).
     OMP_NUM_THREADS=1 python benchmarks/recipe_probe.py --dataset fashion --variant cdcgan_lsgan \\
         --seed 0 --set d_width=0.5 --gflop 7000 14000 28000
 
-Run it in a clone whose pipeline has built the dataset, its classifier and reference cache
-(`snakemake -c all --until embed_reference`). Prints one JSON line per checkpoint (GFLOP, the steps they
-buy this variant, the scores), with the minutes since the start (quality, not speed: probes may
-share the machine). This is how `d_width` was
-chosen (README "The base recipe"). No checkpoints, no frames, nothing written: a probe, not a run.
+Run it in a clone of main (the classifier is in git) once the dataset is there (`dvc repro --single-item
+--force fetch_data@<dataset>`; the reference cache is built on first use). Prints one JSON line per
+checkpoint (GFLOP, the steps they buy this variant, the scores), with the minutes since the start
+(quality, not speed: probes may share the machine). This is how `d_width` was chosen (README "The base
+recipe"). No checkpoints, no frames, nothing written: a probe, not a run.
 
 `--ema 0.999 0.9999` also scores EMA generators of other decays from the same run (the EMA of G
 never feeds back into training, so one run serves every decay): one JSON line per decay and

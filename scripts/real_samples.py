@@ -1,5 +1,6 @@
 """The real-data row's "samples": eval.samples real training images drawn with the seed, saved
-like a generator's (samples.npz with their labels as y, grid.png) under results/<dataset>/real/seed<k>/."""
+like a generator's: samples.npz with their labels as y under artifacts/<dataset>/real/seed<k>/, grid.png
+under results/<dataset>/real/seed<k>/."""
 from ganbench import cli, paths
 from ganbench.config import load_params
 from ganbench.data.holdout import holdout_rows
@@ -17,9 +18,9 @@ def run() -> None:
     x_train, y_train = load_split(paths.data_npz(args.dataset), "train")
     rows = holdout_rows(len(x_train), n, args.seed)
     x, y = x_train[rows], y_train[rows]
-    out = paths.run_dir(args.dataset, REAL_ROW, args.seed)
-    save_npz(out / "samples.npz", x=x, y=y)
-    save_grid(x, out / "grid.png", f"{args.dataset} / real training images / seed {args.seed}")
+    save_npz(paths.artifact_dir(args.dataset, REAL_ROW, args.seed) / "samples.npz", x=x, y=y)
+    save_grid(x, paths.run_dir(args.dataset, REAL_ROW, args.seed) / "grid.png",
+              f"{args.dataset} / real training images / seed {args.seed}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from helpers import GIT_USER, REPO, edit_params, run
 
 from ganbench.config import deep_merge
 
-SHIPPED_STUDY = ("results/", "data/", "dvc.lock")  # the default study's results: a new study starts without them
+SHIPPED_STUDY = ("results/", "data/", "models/", "dvc.lock")  # the shipped study's records: a new study starts without them
 
 
 def repo_files() -> list[str]:

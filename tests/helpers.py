@@ -69,12 +69,13 @@ def commit(root: Path, message: str) -> None:
 
 
 def _outputs(root: Path):
-    return [p for top in ("data", "models", "results") for p in sorted((root / top).rglob("*"))
-            if p.is_file() and p.name != ".gitignore"]
+    """Every declared output's file: not the reference cache scoring keeps beside the classifier's metrics."""
+    return [p for top in ("data", "models", "results", "artifacts") for p in sorted((root / top).rglob("*"))
+            if p.is_file() and p.name not in (".gitignore", "reference.npz", ".snakemake_timestamp")]
 
 
 def output_hashes(root: Path) -> dict[str, str]:
-    """sha256 of every pipeline output (data/, models/, results/), by path relative to `root`."""
+    """sha256 of every pipeline output (data/, models/, results/, artifacts/), by path relative to `root`."""
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in _outputs(root)}
 
 

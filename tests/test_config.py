@@ -1,12 +1,13 @@
 """params.yaml validation: every profile is valid; a bad value is a one-line error naming the key;
 variants are their overrides deep-merged onto `variant_defaults`; --config overrides are refused."""
+import inspect
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers import REPO
 
-from ganbench.config import ConfigError, deep_merge, load_params, variant
+from ganbench.config import LOSS_SETTINGS, ConfigError, deep_merge, load_params, variant
 from ganbench.pipeline.profiles import materialise
 from ganbench.pipeline.snakemake_glue import refuse_overrides
 from ganbench.training.budget import plan
@@ -146,6 +147,45 @@ def test_bad_params_say_key_and_allowed_values_on_one_line(tmp_path, edit, key, 
     message = str(err.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: {key}: ") and allowed in message, message
+
+
+# ------------------------------------------- settings valid one by one but not together: both keys named
+def use_least_squares_by_default(params):
+    """A mapping over a mapping merges: the default's settings reach the variant's other loss."""
+    params["variant_defaults"]["loss"] = {"name": "least_squares", "a": 0.0, "b": 1.0, "c": 1.0}
+    params["variants"]["dcgan_ns"]["loss"] = {"name": "non_saturating"}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda p: p["eval"].update(samples=2),
+     "eval.samples: 2 is fewer than eval.knn_k + 1 = 4 (the k-NN metrics need k + 1 samples)"),
+    (lambda p: p["eval"].update(knn_k=500),  # smoke: 500 samples
+     "eval.samples: 500 is fewer than eval.knn_k + 1 = 501 (the k-NN metrics need k + 1 samples)"),
+    (lambda p: p["report"]["thresholds"].pop("fashion"),
+     "report.thresholds: no FID levels for fashion, which datasets lists (the summary and the report's "
+     "time-to-threshold table read them per dataset)"),
+    (lambda p: (p["budget"].update(train_samples=100), p["variants"]["dcgan_ns"].update(batch=128)),
+     "variants.dcgan_ns.batch: 128 exceeds budget.train_samples = 100 (a training batch is drawn from those images)"),
+    (variant_edit(loss={"name": "hinge", "a": 0.5}),
+     "variants.dcgan_ns.loss.a: loss.name hinge takes no setting a (least_squares takes a, b, c)"),
+    (use_least_squares_by_default,
+     "variants.dcgan_ns.loss.a: loss.name non_saturating takes no setting a (least_squares takes a, b, c)"),
+], ids=["knn_samples", "knn_k", "thresholds_per_dataset", "batch_over_train_samples", "loss_setting",
+        "loss_setting_merged"])
+def test_settings_that_do_not_go_together_name_both_keys_on_one_line(tmp_path, edit, message):
+    path = write_edited(tmp_path, edit)
+    with pytest.raises(ConfigError) as err:
+        load_params(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_the_settings_the_check_knows_are_the_losses_keyword_arguments():
+    """The losses' keyword settings (the check of loss.name against its settings) are the registry's,
+    and the schema allows exactly those keys besides `name`."""
+    takes = {name: tuple(inspect.signature(loss).parameters)[2:] for name, loss in LOSSES.items()}
+    assert {name: keys for name, keys in takes.items() if keys} == LOSS_SETTINGS
+    loss_keys = schema()["$defs"]["variant"]["properties"]["loss"]["else"]["propertyNames"]["enum"]
+    assert set(loss_keys) == {"name", *(key for keys in LOSS_SETTINGS.values() for key in keys)}
 
 
 def schema() -> dict:

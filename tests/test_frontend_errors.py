@@ -1,4 +1,5 @@
-"""A mistyped name in params.yaml stops both front ends before any job, with the valid names on one line.
+"""A mistyped name in params.yaml stops both front ends before any job, with the valid names on one line;
+so do settings valid one by one but not together, naming both keys.
 
 Runs in a temporary copy of the repository (tracked files only); takes seconds: Snakemake fails while
 reading the Snakefile, `dvc repro` in its first stage's params check.
@@ -13,6 +14,7 @@ from helpers import run
 from ganbench.training.losses import LOSSES
 
 LOSS_ERROR = f"params.yaml: variants.dcgan_ns.loss: 'non_saturing' is not one of {sorted(LOSSES)}"
+KNN_ERROR = "params.yaml: eval.samples: 2 is fewer than eval.knn_k + 1 = 4 (the k-NN metrics need k + 1 samples)"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,16 @@ def test_dvc_repro_stops_at_the_first_stage_with_the_same_line(mistyped_copy):
     assert f"error: {LOSS_ERROR}" in output, "\n".join(output[-20:])
     assert any(re.search(r"failed to reproduce 'fetch_data@mnist'.*exited with 2", line) for line in output)
     assert_nothing_ran(mistyped_copy)
+
+
+def test_snakemake_refuses_settings_that_do_not_go_together_before_any_job(repo_copy):
+    """eval.samples: 2 passes the schema, but the first score, after every training, could not compute the
+    k-NN metrics (smoke: eval.knn_k 3): the dry run refuses it, naming both keys."""
+    root = repo_copy("too_few_samples", profile="smoke", edit=lambda params: params["eval"].update(samples=2))
+    done = run(root, sys.executable, "-m", "snakemake", "--cores", "1", "--dry-run")
+    assert done.returncode != 0
+    assert KNN_ERROR in (done.stdout + done.stderr).splitlines(), done.stderr[-2000:]
+    assert_nothing_ran(root)
 
 
 def test_snakemake_refuses_a_config_override_the_stage_scripts_would_not_see(repo_copy):

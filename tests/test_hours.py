@@ -1,6 +1,7 @@
-"""Where the hours go: Snakemake's benchmark files summed per stage, written only for a complete study."""
+"""Where the hours go: Snakemake's benchmark files summed per stage, written only for a complete study and
+only after a Snakemake run that did the work."""
 import yaml
-from helpers import REPO
+from helpers import REPO, snakemake
 
 from ganbench.pipeline import hours
 from ganbench.pipeline.profiles import materialise
@@ -38,3 +39,20 @@ def test_a_partial_run_leaves_the_last_accounting_in_place(tmp_path):
     (tmp_path / hours.HOURS_MD).write_text("the last complete study\n")
     assert hours.write(params, tmp_path) is None
     assert (tmp_path / hours.HOURS_MD).read_text() == "the last complete study\n"
+
+
+def test_a_touch_or_dry_run_stamps_nothing_and_leaves_dvc_and_the_accounting_alone(repo_copy):
+    """`snakemake --touch` (what `ganbench sync --from dvc` runs) marks outputs current in seconds: its hooks
+    neither stamp a run start nor run the DVC commit and `ganbench hours`, which would write its seconds of
+    bookkeeping into the last study's hours.md as that study's wall time. A dry run calls no hook either."""
+    root = repo_copy("touch", profile="smoke")
+    for output in ("data/mnist/data.npz", "data/mnist/card.json"):  # fetch_data's outputs, as `dvc pull` leaves them
+        (root / output).parent.mkdir(parents=True, exist_ok=True)
+        (root / output).write_text("")
+    (root / "results").mkdir()
+    (root / hours.HOURS_MD).write_text("the last complete study\n")
+    for flag in ("--dry-run", "--touch"):
+        log = snakemake(root, "--cores", "1", "--forcerun", "fetch_data", flag, "data/mnist/data.npz")
+    assert "1 of 1 steps (100%) done" in log  # the touch job ran (the forced fetch_data); its hooks did not
+    assert not (root / hours.STARTED).exists() and not (root / hours.BENCHMARKS / "sync").exists()
+    assert (root / hours.HOURS_MD).read_text() == "the last complete study\n"

@@ -22,7 +22,8 @@ from ganbench.evaluation.classifier import build_lenet
 from ganbench.pipeline.profiles import materialise
 from ganbench.training.flops import variant_flops
 
-RUN = Path("results/mnist/tiny/seed0")
+RUN = Path("results/mnist/tiny/seed0")  # the run's records (git)
+HEAVY = Path("artifacts/mnist/tiny/seed0")  # its generators, samples and GIF (DVC cache)
 STEPS = 24
 
 
@@ -74,13 +75,13 @@ def md5(path: Path) -> str:
 def test_score_writes_the_metrics_json_and_a_markdown_table_beside_it(clean_runs):
     root = clean_runs[0]
     cmd = [sys.executable, str(REPO / "scripts" / "score.py"), "--dataset", "mnist", "--samples",
-           str(RUN / "samples.npz"), "--out", str(RUN / "metrics.json")]
+           str(HEAVY / "samples.npz"), "--out", str(RUN / "metrics.json")]
     finish(subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
     metrics = json.loads((root / RUN / "metrics.json").read_text())
     assert sum(metrics["per_class"]["by_predicted"]["samples"]) == 50 and "by_label" not in metrics["per_class"]
     assert metrics["kid_se"] is None  # smoke KID: 10 subsets of 50 rows out of 50 overlap
     table = (root / RUN / "metrics.md").read_text()
-    assert table.startswith(f"# mnist: {RUN / 'samples.npz'}") and "Protocol: N = 50 samples vs 50 'test'" in table
+    assert table.startswith(f"# mnist: {HEAVY / 'samples.npz'}") and "Protocol: N = 50 samples vs 50 'test'" in table
     assert f"| FID (lower is better) | {metrics['fid']:.2f} |" in table and "| by predicted class | recall |" in table
 
 
@@ -88,8 +89,13 @@ def test_same_inputs_give_the_same_bytes(clean_runs):
     """Every declared output of train and generate is byte-identical across two runs, the model
     archive included (no save date inside); only the wall-clock figures differ."""
     a, b = (root / RUN for root in clean_runs)
-    assert np.load(a / "samples.npz")["x"].shape == (50, 28, 28, 1) and (a / "grid.png").stat().st_size > 1000
-    for name in ("generator.keras", "generator_home.keras", "samples.npz", "samples_home.npz", "grid.png"):
+    heavy_a, heavy_b = (root / HEAVY for root in clean_runs)
+    assert np.load(heavy_a / "samples.npz")["x"].shape == (50, 28, 28, 1) and (a / "grid.png").stat().st_size > 1000
+    for name in ("generator.keras", "generator_home.keras", "samples.npz", "samples_home.npz", "progress.gif"):
+        assert md5(heavy_a / name) == md5(heavy_b / name), name
+    frames = sorted(p.name for p in (a / "frames").iterdir())
+    assert frames and frames == sorted(p.name for p in (b / "frames").iterdir())
+    for name in ("grid.png", *(f"frames/{f}" for f in frames)):
         assert md5(a / name) == md5(b / name), name
     timings = ["seconds", "cpu_seconds"]
     pd.testing.assert_frame_equal(pd.read_csv(a / "train_log.csv").drop(columns=timings),
@@ -97,7 +103,7 @@ def test_same_inputs_give_the_same_bytes(clean_runs):
     status_a, status_b = (json.loads((run / "train.json").read_text()) for run in (a, b))
     for status in (status_a, status_b):
         for measured in ("train_seconds", "home_seconds", "train_cpu_seconds", "cores_busy", "peak_rss_mb",
-                         "machine_load"):
+                         "machine_load", "machine"):
             del status[measured]
     assert status_a == status_b
 
@@ -113,11 +119,11 @@ def test_sigkilled_training_resumes_from_its_last_checkpoint_to_the_same_model(t
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     killed_at = len(csv.read_text().splitlines()) - 1
-    assert killed_at < STEPS // 2 and not (root / RUN / "generator.keras").exists()
+    assert killed_at < STEPS // 2 and not (root / HEAVY / "generator.keras").exists()
 
     out = finish(stage(root, "train.py"))
     assert "resuming from" in out and f"Epoch 1/{STEPS // 2}" not in out  # the rerun did not start from zero
     log = pd.read_csv(root / RUN / "train_log.csv")
     assert list(log["step"]) == list(range(2, STEPS + 2, 2))
     assert log["seconds"].is_monotonic_increasing  # elapsed time continues across the kill
-    assert md5(root / RUN / "generator.keras") == md5(clean_runs[0] / RUN / "generator.keras")  # as if never killed
+    assert md5(root / HEAVY / "generator.keras") == md5(clean_runs[0] / HEAVY / "generator.keras")  # as if never killed

@@ -1,30 +1,39 @@
-"""`ganbench status`: a fresh clone's missing cache files are told apart from real staleness."""
+"""`ganbench status`: a fresh clone's absent heavy outputs are told apart from stale records and from
+cells not run yet."""
 from ganbench.pipeline.status import CloneState, classify, render
 
+STAGES = ["fetch_data@mnist", "train@mnist-cdcgan-0", "score@mnist-cdcgan-0", "train@mnist-mlp-0", "plot@mnist",
+          "train@mnist-dcgan-0"]
+LOCKED = set(STAGES) - {"train@mnist-dcgan-0"}
 FRESH_CLONE = {  # the shape of `dvc status --json` on a clone without the DVC cache
     "fetch_data@mnist": [{"changed outs": {"data/mnist/data.npz": "not in cache"}}],
     "train@mnist-cdcgan-0": [{"changed deps": {"data/mnist/data.npz": "deleted"}},
-                             {"changed outs": {"results/mnist/cdcgan/seed0/generator.keras": "not in cache"}}],
-    "summarize@mnist": [{"changed deps": {"results/mnist": "modified"}}],  # a gathered directory, files missing
+                             {"changed outs": {"artifacts/mnist/cdcgan/seed0/generator.keras": "not in cache"}}],
+    "train@mnist-dcgan-0": [{"changed deps": {"params.yaml": "new"}},  # never run
+                            {"changed outs": {"results/mnist/dcgan/seed0/train.json": "deleted"}}],
 }
 
 
-def test_a_fresh_clone_is_only_missing_files():
-    state = classify(FRESH_CLONE, 40)
+def test_a_fresh_clone_is_only_missing_files_and_cells_not_run():
+    state = classify(FRESH_CLONE, LOCKED, STAGES)
     assert state.stale == {}
     assert set(state.not_here) == {"fetch_data@mnist", "train@mnist-cdcgan-0"}
-    assert "Not here" in render(state) and "Stale" not in render(state)
+    assert state.not_run == ["train@mnist-dcgan-0"]
+    assert [state.state(s) for s in ("train@mnist-cdcgan-0", "train@mnist-dcgan-0", "plot@mnist")] == \
+        ["absent", "new", "current"]
+    assert "Not here" in render(state) and "Not run yet: 1" in render(state) and "Stale" not in render(state)
 
 
-def test_changed_code_params_or_files_are_stale():
+def test_changed_code_params_or_git_tracked_files_are_stale():
     status = {**FRESH_CLONE,
               "score@mnist-cdcgan-0": [{"changed deps": {"src/ganbench/evaluation/metrics/knn.py": "modified"}}],
               "train@mnist-mlp-0": [{"changed deps": {"params.yaml": {"variants.mlp": "modified"}}}],
-              "plot@mnist": [{"changed deps": {"results/fashion": "modified"}}]}  # nothing missing under it
-    state = classify(status, 40)
+              "plot@mnist": [{"changed deps": {"results/fashion": "modified"}}, "changed command"]}
+    state = classify(status, LOCKED, STAGES)
     assert set(state.stale) == {"score@mnist-cdcgan-0", "train@mnist-mlp-0", "plot@mnist"}
+    assert state.stale["plot@mnist"] == ["results/fashion", "changed command"]
     assert "3 stage cells" in render(state)
 
 
 def test_a_current_clone_says_so():
-    assert "Everything is here and current" in render(CloneState(40, {}, {}))
+    assert "Everything is here and current" in render(CloneState(40, {}, {}, []))

@@ -13,6 +13,7 @@ from ganbench.reporting.picks import off_budget, own_budgets, picks
 from ganbench.reporting.report import render
 from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.frames import save_frame
+from ganbench.training.grids import save_grid
 
 PROTOCOL = {"samples": 20, "reference": "test", "classifier_sha256": "ab" * 32}
 PARAMS = {"datasets": ["mnist"], "seeds": [0, 1],
@@ -39,7 +40,8 @@ def write_run(root, variant, seed, fid, g_params, mflops, diverged=False):
                            kid_mean=0.01, kid_se=0.001, classes_covered=10, per_class=per_class(value, variant == "real"))
         (run / name).write_text(json.dumps(metrics))
     rng = np.random.default_rng(seed)
-    np.savez(run / "samples.npz", x=rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32))
+    if variant != "broken":  # a run without its grid: it landed before run images were kept in git
+        save_grid(rng.uniform(-1, 1, (20, 28, 28, 1)).astype(np.float32), run / "grid.png", f"mnist / {variant} / {seed}")
     if variant == "real":
         return
     (run / "train.json").write_text(json.dumps({

@@ -12,6 +12,7 @@ The package is cut into layers; a module imports only from its own layer and the
    profiles, the remote, where the hours go;
 6. the commands: `cli` (stage plumbing) and `console` (the `ganbench` command).
 """
-from ganbench import quiet
+from ganbench import quiet, runtime
 
+runtime.use_onednn()  # before anything imports TensorFlow
 quiet.install()

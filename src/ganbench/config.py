@@ -23,6 +23,7 @@ from ganbench.errors import GanbenchError, one_line
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "params.schema.yaml"
 DEFAULT_PARAMS = "params.yaml"
 PARAMS_LOG = "GANBENCH_PARAMS_LOG"  # set to a file: every process appends the params keys it read (tests)
+LOSS_SETTINGS = {"least_squares": ("a", "b", "c")}  # a loss's keyword settings (ganbench.training.losses; a test checks)
 
 
 class ConfigError(GanbenchError, ValueError):
@@ -74,6 +75,7 @@ def load_params(path: str | os.PathLike = DEFAULT_PARAMS) -> dict:
     for where, budget in [("budget", params["budget"]),
                           *((f"variants.{n}.budget", v["budget"]) for n, v in params["variants"].items() if "budget" in v)]:
         _check_budget(path, where, {**params["budget"], **budget})
+    _check_together(path, params)
     log = os.environ.get(PARAMS_LOG)
     return _recorded(params, log) if log else params
 
@@ -100,6 +102,40 @@ def _check_budget(path: Path, where: str, budget: dict) -> None:
     if budget["home_gflop"] > budget["train_gflop"]:
         raise ConfigError(f"{path}: {where}.home_gflop: {budget['home_gflop']:g} exceeds train_gflop "
                           f"({budget['train_gflop']:g})")
+
+
+def _check_together(path: Path, params: dict) -> None:
+    """Settings valid one by one but not together: refused here, before the first job, rather than by
+    the stage that relies on them, after every training. Each message names both keys."""
+    evaluation = params["eval"]
+    if evaluation["samples"] < evaluation["knn_k"] + 1:
+        raise ConfigError(f"{path}: eval.samples: {evaluation['samples']} is fewer than eval.knn_k + 1 = "
+                          f"{evaluation['knn_k'] + 1} (the k-NN metrics need k + 1 samples)")
+    for dataset in params["datasets"]:
+        if dataset not in params["report"]["thresholds"]:
+            raise ConfigError(f"{path}: report.thresholds: no FID levels for {dataset}, which datasets lists "
+                              "(the summary and the report's time-to-threshold table read them per dataset)")
+    for name, overrides in params["variants"].items():
+        settings = deep_merge(params["variant_defaults"], overrides)
+        _check_batch(path, name, settings["batch"], params["budget"]["train_samples"])
+        _check_loss_settings(path, name, settings["loss"])
+
+
+def _check_batch(path: Path, name: str, batch: int, train_samples: int | None) -> None:
+    """A training pass is whole batches of the training images (`training.batches`): none fit in fewer."""
+    if train_samples is not None and batch > train_samples:
+        raise ConfigError(f"{path}: variants.{name}.batch: {batch} exceeds budget.train_samples = {train_samples} "
+                          "(a training batch is drawn from those images)")
+
+
+def _check_loss_settings(path: Path, name: str, loss: str | dict) -> None:
+    """A setting is passed to the loss function as a keyword, which a loss without it refuses at the
+    first training step; a mapping over a mapping merges, so a default's settings reach a variant's loss."""
+    extra = sorted(set(loss) - {"name", *LOSS_SETTINGS.get(loss["name"], ())}) if isinstance(loss, dict) else []
+    if extra:
+        takes = "; ".join(f"{n} takes {', '.join(keys)}" for n, keys in LOSS_SETTINGS.items())
+        raise ConfigError(f"{path}: variants.{name}.loss.{extra[0]}: loss.name {loss['name']} takes no setting "
+                          f"{extra[0]} ({takes})")
 
 
 class RecordingParams(dict):

@@ -1,7 +1,8 @@
 """`ganbench`: the user-facing commands. The pipeline's stages stay `python scripts/<stage>.py`.
 
     ganbench leaderboard                # the study's results: variants as rows, headline metrics as columns
-    ganbench status                     # what this clone holds: current, stale, or only not downloaded
+    ganbench study --hours 2            # run the study for at most 2 h; land what it prints (resumes anywhere)
+    ganbench status [--check]           # landed, stale, absent or not run; --check: exit 1 on a stale record
     ganbench score --dataset mnist --samples my.npz --out my.json   # score any sample set (+ my.md)
     ganbench profile smoke              # make profiles/smoke.yaml (over default) the study: params.yaml
     ganbench sync --from dvc            # after dvc repro/checkout/pull: Snakemake agrees (or --from snakemake)
@@ -9,6 +10,9 @@
     ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
     ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
     ganbench dag [--check]              # regenerate dvc.yaml, the schema's name lists and the report captions (or --check)
+    ganbench rebuild mnist/cdcgan/0     # a landed cell's heavy outputs made again, compared with dvc.lock and git
+    ganbench prove HEAD~1 mnist/cdcgan/0   # run cells at a commit and at HEAD: is the code change neutral here?
+    ganbench relock                     # record proven code changes of stale stages in dvc.lock
 """
 from __future__ import annotations
 
@@ -28,15 +32,27 @@ def _leaderboard(args: argparse.Namespace) -> None:
     try:
         board = read_json(args.file)
     except (OSError, ValueError) as exc:
-        raise GanbenchError(f"{args.file}: cannot read the leaderboard ({exc.__class__.__name__}); run the study "
-                            "(bash run.sh study) or `dvc pull` first") from None
+        raise GanbenchError(f"{args.file}: cannot read the leaderboard ({exc.__class__.__name__}): a study builds it "
+                            "when its last cell lands (`ganbench status` says how far it is)") from None
     print(table(board, args.quality))
 
 
-def _status(args: argparse.Namespace) -> None:
+def _status(args: argparse.Namespace) -> int:
+    from ganbench.config import load_params
+    from ganbench.machine import fingerprint
     from ganbench.pipeline.status import clone_state, render
+    from ganbench.pipeline.study import progress
 
-    print(render(clone_state()))
+    state = clone_state()
+    print(progress(load_params(args.params), state.state, fingerprint()["class"]))
+    print(render(state))
+    return 1 if args.check and state.stale else 0
+
+
+def _study(args: argparse.Namespace) -> None:
+    from ganbench.pipeline.study import run_part
+
+    print(run_part(args.hours, args.params).report())
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -109,6 +125,24 @@ def _dag(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _rebuild(args: argparse.Namespace) -> int:
+    from ganbench.pipeline.rebuild import rebuild
+
+    return rebuild(args.cells)
+
+
+def _prove(args: argparse.Namespace) -> int:
+    from ganbench.pipeline.prove import prove
+
+    return prove(args.old_rev, args.cells)
+
+
+def _relock(args: argparse.Namespace) -> None:
+    from ganbench.pipeline.relock import relock
+
+    relock()
+
+
 def build_parser() -> argparse.ArgumentParser:
     from ganbench.pipeline.remote import DEFAULT_NAME, DEFAULT_URL
     from ganbench.reporting.outputs import LEADERBOARD_JSON
@@ -119,8 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--file", default=LEADERBOARD_JSON, help="leaderboard JSON (default: %(default)s)")
     board.add_argument("--quality", help="the metric to sort by (default: the one the picks ranked by)")
     board.set_defaults(run=_leaderboard)
-    sub.add_parser("status", help="what this clone holds: stale stages vs outputs only not downloaded").set_defaults(
-        run=_status)
+    status = cli.add_stage_flags(sub.add_parser("status", help="cells landed and left; landed records current or "
+                                                             "stale, heavy outputs absent, stages not run"), dataset=False)
+    status.add_argument("--check", action="store_true", help="exit 1 if a landed record is stale (CI)")
+    status.set_defaults(run=_status)
+    study = cli.add_stage_flags(sub.add_parser("study", help="run the study's pending cells for at most --hours, "
+                                                           "then print what to land"), dataset=False)
+    study.add_argument("--hours", type=float, required=True, help="the part's time box: no cell starts that would "
+                                                                  "not end by then")
+    study.set_defaults(run=_study)
     score = cli.add_stage_flags(sub.add_parser("score", help="score a sample set (.npz) in the pipeline's classifier"))
     score.add_argument("--samples", required=True, nargs="+", help=".npz with x (and optionally labels y)")
     score.add_argument("--out", required=True, nargs="+", help="metrics JSON per sample file (a Markdown table beside it)")
@@ -150,6 +191,17 @@ def build_parser() -> argparse.ArgumentParser:
     dag = sub.add_parser("dag", help="regenerate dvc.yaml from the stage table")
     dag.add_argument("--check", action="store_true", help="only check that dvc.yaml is current (exit 1 if not)")
     dag.set_defaults(run=_dag)
+    rebuild = sub.add_parser("rebuild", help="make landed cells' heavy outputs again; compare them with dvc.lock "
+                                             "(exit 1 if any differs)")
+    rebuild.add_argument("cells", nargs="+", metavar="DATASET/VARIANT/SEED")
+    rebuild.set_defaults(run=_rebuild)
+    prove = sub.add_parser("prove", help="run cells at OLD_REV and at HEAD in worktrees; write the proof "
+                                         "(exit 1 if any output differs)")
+    prove.add_argument("old_rev", metavar="OLD_REV", help="the commit to compare HEAD with")
+    prove.add_argument("cells", nargs="+", metavar="DATASET/VARIANT/SEED")
+    prove.set_defaults(run=_prove)
+    sub.add_parser("relock", help="record in dvc.lock the code of stale stages whose change a proof covers").set_defaults(
+        run=_relock)
     return p
 
 

@@ -6,6 +6,17 @@ import os
 import resource
 
 
+def use_onednn() -> None:
+    """TensorFlow's oneDNN graph rewrites, on unless the user set TF_ENABLE_ONEDNN_OPTS.
+
+    TensorFlow turns them on by default only on CPUs with AVX-512 features; on an AVX2 machine (an AMD
+    EPYC of this pool) the base recipe's training step took 0.336 s without them and 0.129 s with them
+    (benchmarks/train_step.py, 2026-12-07). Set explicitly, every machine makes the same choice, and
+    the choice is recorded with the machine class (`ganbench.machine`). Must run before TensorFlow loads.
+    """
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+
+
 def setup_logging() -> None:
     """Timestamped INFO lines: stage logs double as progress reports."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")

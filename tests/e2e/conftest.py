@@ -1,6 +1,6 @@
 """Smoke studies for the end-to-end tests: the smoke profile cut to one dataset and one variant.
 
-The inputs the seeded studies share (MNIST's data, smoke classifier and embedded reference split) are
+The inputs the seeded studies share (MNIST's data and smoke classifier) are
 built once per session by Snakemake in a copy of their own (`smoke_inputs`); a seeded study starts from
 them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
 Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
@@ -11,7 +11,7 @@ import pytest
 from helpers import commit, sh, snakemake
 
 SEEDED = "mnist"  # the dataset of every seeded study
-INPUT_STAGES = ("fetch_data", "train_classifier", "embed_reference")
+INPUT_STAGES = ("fetch_data", "train_classifier")
 
 
 def cut(dataset: str, variant: str):
@@ -23,9 +23,9 @@ def cut(dataset: str, variant: str):
 
 @pytest.fixture(scope="session")
 def smoke_inputs(repo_copy):
-    """A copy in which Snakemake built MNIST's data, classifier and reference."""
+    """A copy in which Snakemake built MNIST's data and classifier."""
     root = repo_copy("inputs", profile="smoke", git=True)
-    snakemake(root, "--cores", "2", f"results/classifier/{SEEDED}/reference.npz")
+    snakemake(root, "--cores", "2", f"models/classifier/{SEEDED}.keras")
     return root
 
 

@@ -24,8 +24,10 @@ def test_cluster_generic_run_scores_exactly_as_a_local_run(local_study, smoke_st
     # bit-identical; only wall times (train.json, train_log.csv, results/profile/) may differ.
     local, cluster = output_hashes(local_study), output_hashes(root)
     scored = [p for p in local if p.endswith(("metrics.json", "metrics_home.json", "samples.npz", "samples_home.npz",
-                                              "generator.keras", "generator_home.keras", "/grid.png"))
-              and not p.startswith("results/classifier")]
-    assert len(scored) == 10  # dcgan_ns: 2 models, 2 sample sets, grid, 2 scores; the real row: samples, grid, scores
+                                              "generator.keras", "generator_home.keras", "/grid.png", "progress.gif"))
+              or "/frames/" in p]
+    scored = [p for p in scored if not p.startswith("results/classifier")]
+    # dcgan_ns: 2 models, 2 sample sets, GIF, 2 frames, grid, 2 scores; the real row: samples, grid, scores
+    assert len(scored) == 14
     assert {p: cluster.get(p) for p in scored} == {p: local[p] for p in scored}
     assert set(cluster) == set(local)

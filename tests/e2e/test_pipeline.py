@@ -26,10 +26,11 @@ def scores(root) -> dict[str, str]:
 
 
 def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
-    run = local_study / "results/mnist/dcgan_ns/seed0"
-    for name in ("generator.keras", "generator_home.keras", "train_log.csv", "samples.npz", "samples_home.npz",
-                 "grid.png", "metrics.json", "metrics_home.json", "progress.gif"):
+    run, heavy = local_study / "results/mnist/dcgan_ns/seed0", local_study / "artifacts/mnist/dcgan_ns/seed0"
+    for name in ("train_log.csv", "grid.png", "metrics.json", "metrics_home.json"):  # its records, in git
         assert (run / name).stat().st_size > 0, name
+    for name in ("generator.keras", "generator_home.keras", "samples.npz", "samples_home.npz", "progress.gif"):
+        assert (heavy / name).stat().st_size > 0, name  # its heavy outputs, in the DVC cache
     profile = json.loads((local_study / "results/profile/dcgan_ns.json").read_text())
     trained = json.loads((run / "train.json").read_text())
     assert trained["train_gflop"] == pytest.approx(trained["steps_done"] * profile["train_step_gflops"])
@@ -37,7 +38,8 @@ def test_snakemake_runs_everything_and_leaves_dvc_clean(local_study):
     assert (local_study / "results/plots/mnist/time_to_quality.png").stat().st_size > 10_000
     report = (local_study / "results/report.md").read_text()
     assert "**Home AI" in report and "**Enterprise AI" in report and "### Time to threshold (mnist)" in report
-    assert (run / "progress.gif").read_bytes()[:6] == b"GIF89a" and len(list((run / "frames").glob("*.png"))) == 2
+    assert (heavy / "progress.gif").read_bytes()[:6] == b"GIF89a" and len(list((run / "frames").glob("*.png"))) == 2
+    assert (local_study / "results/picks/mnist-enterprise.gif").read_bytes() == (heavy / "progress.gif").read_bytes()
     card = json.loads((local_study / "data/mnist/card.json").read_text())
     assert card["counts"]["train"] == 60000
     metrics = json.loads((run / "metrics.json").read_text())
@@ -131,7 +133,7 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
     root = smoke_study("dvc", "fashion", "cdcgan_ns", seeded=False)  # every stage, data included, through DVC
     kill_when(root, [*DVC, "repro"], r"Running stage 'generate@")
     finished = output_mtimes(root)
-    assert "results/fashion/cdcgan_ns/seed0/generator.keras" in finished
+    assert "artifacts/fashion/cdcgan_ns/seed0/generator.keras" in finished
 
     log = sh(root, *DVC, "repro")
     assert "Running stage 'train@" not in log and "Running stage 'fetch_data@" not in log

@@ -142,10 +142,10 @@ def load_reference(path: str | os.PathLike) -> Reference | None:
 
 
 def cached_reference(path: str | os.PathLike, embed: Embedder, load_split, eval_params: dict,
-                     classifier_sha256: str) -> Reference:
+                     classifier_sha256: str, save: bool = False) -> Reference:
     """The cache at `path` if it was built from this classifier and eval.reference, knn_k and
-    knn_space; else a fresh one. `load_split(split)` -> (x, y) is only called when the cache
-    cannot be used."""
+    knn_space; else a fresh one, written to `path` (atomically) when `save`. `load_split(split)`
+    -> (x, y) is only called when the cache cannot be used."""
     reference = load_reference(path)
     if reference is not None and reference.matches(classifier_sha256, eval_params):
         return reference
@@ -153,4 +153,7 @@ def cached_reference(path: str | os.PathLike, embed: Embedder, load_split, eval_
     if reference is not None:
         print(f"warning: {path} was built for another classifier, split, knn_k or knn_space; embedding '{split}' "
               "anew", file=sys.stderr)
-    return build_reference(embed, *load_split(split), eval_params, classifier_sha256)
+    fresh = build_reference(embed, *load_split(split), eval_params, classifier_sha256)
+    if save:
+        save_reference(fresh, path)
+    return fresh

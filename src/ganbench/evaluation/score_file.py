@@ -28,8 +28,9 @@ def score_files(dataset: str, samples: list[str], outs: list[str], params_path: 
                 allow_nonfinite: bool = False) -> list[dict]:
     """Score each sample file (.npz: x, optional y) against the dataset's reference split in the
     pipeline's classifier, loaded once; write each metrics JSON to the matching `outs` entry and a
-    Markdown table beside it. The embedded reference comes from the cache the embed_reference stage
-    writes, or is computed on the fly when it does not match."""
+    Markdown table beside it. The embedded reference comes from its cache (results/classifier/<dataset>/
+    reference.npz), built here and saved for the next score when it is absent or was made for another
+    classifier or other eval settings."""
     if len(samples) != len(outs):
         raise ConfigError(f"--samples has {len(samples)} files but --out {len(outs)}: give one output per sample file")
     for out in outs:
@@ -41,7 +42,7 @@ def score_files(dataset: str, samples: list[str], outs: list[str], params_path: 
     classifier = load_classifier(paths.classifier_model(dataset))
     embed = Embedder(classifier)
     reference = cached_reference(paths.reference_npz(dataset), embed, lambda split: load_split(paths.data_npz(dataset), split),
-                                 eval_params, weights_sha256(classifier))
+                                 eval_params, weights_sha256(classifier), save=True)
     return [_score_one(dataset, path, x, y, out, reference, embed, eval_params)
             for path, (x, y), out in zip(samples, sets, outs)]
 

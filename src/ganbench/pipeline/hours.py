@@ -6,8 +6,9 @@ out of DVC's outputs and out of every stage's inputs; `ganbench hours` (run by t
 `onsuccess:` after a study) sums them per stage (and the training per variant) into results/hours.md and results/hours.csv,
 with the wall time of the Snakemake run that just finished (from the stamp `onstart:` writes).
 It rewrites them only when every stage cell of the study has its benchmark file: a run that did
-part of the work (one variant rerun, `snakemake --touch` on a fresh clone) leaves the accounting of
-the last complete study in place.
+part of the work (one variant rerun) leaves the accounting of the last complete study in place. A
+`snakemake --touch` run (`ganbench sync --from dvc`) does no work, so the Snakefile's hooks skip it:
+no run start, no DVC commit, no hours.
 """
 from __future__ import annotations
 

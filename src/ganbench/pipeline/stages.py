@@ -78,46 +78,46 @@ def _run_file(name: str, run: str = RUN) -> str:
     return f"{run}/{name}"
 
 
+def _artifact(name: str, run: str = paths.ARTIFACTS) -> str:
+    return f"{run}/{name}"
+
+
 CELL_ARGS = "--dataset {dataset} --variant {variant} --seed {seed}"
 VARIANT_PARAMS = ("variants.{variant}", "variant_defaults")
+SAMPLES, SAMPLES_HOME = _artifact("samples.npz"), _artifact("samples_home.npz")
+REAL_SAMPLES = _artifact("samples.npz", paths.REAL_ARTIFACTS)
 
 STAGES: tuple[Stage, ...] = (
     Stage("fetch_data", (DATASET,), "--dataset {dataset}",
           outputs=(Output(paths.DATA_NPZ), Output(paths.DATA_CARD, cache=False)), params=("data",)),
     Stage("train_classifier", (DATASET,), "--dataset {dataset}", inputs=(paths.DATA_NPZ,),
-          outputs=(Output(paths.CLASSIFIER_MODEL), Output(paths.CLASSIFIER_METRICS, cache=False)),
+          outputs=(Output(paths.CLASSIFIER_MODEL, cache=False), Output(paths.CLASSIFIER_METRICS, cache=False)),
           params=("classifier",)),
-    Stage("embed_reference", (DATASET,), "--dataset {dataset}", inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
-          outputs=(Output(paths.REFERENCE_NPZ),), params=("eval",)),
     Stage("real_samples", (DATASET, SEED), "--dataset {dataset} --seed {seed}", inputs=(paths.DATA_NPZ,),
-          outputs=(Output(_run_file("samples.npz", paths.REAL_RUN)),
-                   Output(_run_file("grid.png", paths.REAL_RUN), "plot")),
+          outputs=(Output(REAL_SAMPLES), Output(_run_file("grid.png", paths.REAL_RUN), "plot", cache=False)),
           params=("eval.samples",)),
     Stage("train", (DATASET, VARIANT, SEED), CELL_ARGS, inputs=(paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
-          outputs=(Output(_run_file("generator.keras")), Output(_run_file("generator_home.keras")),
+          outputs=(Output(_artifact("generator.keras")), Output(_artifact("generator_home.keras")),
                    Output(_run_file("train.json"), cache=False),
                    Output(_run_file("train_log.csv"), "plot", cache=False, plot={"x": "gflop", "y": "fid"}),
-                   Output(_run_file("frames"), directory=True), Output(_run_file("progress.gif"))),
+                   Output(_run_file("frames"), cache=False, directory=True), Output(_artifact("progress.gif"))),
           params=(*VARIANT_PARAMS, "budget", "eval.latent_seed", "eval.reference")),
     Stage("generate", (DATASET, VARIANT, SEED), CELL_ARGS,
-          inputs=(_run_file("generator.keras"), _run_file("generator_home.keras")),
-          outputs=(Output(_run_file("samples.npz")), Output(_run_file("samples_home.npz")),
-                   Output(_run_file("grid.png"), "plot")),
+          inputs=(_artifact("generator.keras"), _artifact("generator_home.keras")),
+          outputs=(Output(SAMPLES), Output(SAMPLES_HOME), Output(_run_file("grid.png"), "plot", cache=False)),
           params=("eval.samples", "eval.latent_seed")),
     Stage("score", (DATASET, VARIANT, SEED),  # the generator at the full budget and at the home budget
-          f"--dataset {{dataset}} --samples {_run_file('samples.npz')} {_run_file('samples_home.npz')} "
+          f"--dataset {{dataset}} --samples {SAMPLES} {SAMPLES_HOME} "
           f"--out {_run_file('metrics.json')} {_run_file('metrics_home.json')} --allow-nonfinite",
-          inputs=(_run_file("samples.npz"), _run_file("samples_home.npz"), paths.DATA_NPZ, paths.CLASSIFIER_MODEL,
-                  paths.REFERENCE_NPZ),
+          inputs=(SAMPLES, SAMPLES_HOME, paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
           outputs=(Output(_run_file("metrics.json"), cache=False), Output(_run_file("metrics.md"), cache=False),
                    Output(_run_file("metrics_home.json"), cache=False),
                    Output(_run_file("metrics_home.md"), cache=False)),
           params=("eval",)),
     Stage("score_real", (DATASET, SEED),  # the real-data row, scored by the same command as a variant
-          f"--dataset {{dataset}} --samples {_run_file('samples.npz', paths.REAL_RUN)} "
+          f"--dataset {{dataset}} --samples {REAL_SAMPLES} "
           f"--out {_run_file('metrics.json', paths.REAL_RUN)} --allow-nonfinite",
-          inputs=(_run_file("samples.npz", paths.REAL_RUN), paths.DATA_NPZ, paths.CLASSIFIER_MODEL,
-                  paths.REFERENCE_NPZ),
+          inputs=(REAL_SAMPLES, paths.DATA_NPZ, paths.CLASSIFIER_MODEL),
           outputs=(Output(_run_file("metrics.json", paths.REAL_RUN), cache=False),
                    Output(_run_file("metrics.md", paths.REAL_RUN), cache=False)), params=("eval",),
           runs="score"),
@@ -132,7 +132,7 @@ STAGES: tuple[Stage, ...] = (
           outputs=(Output(outputs.DATASET_SUMMARY_CSV, cache=False), Output(outputs.DATASET_SUMMARY_JSON, cache=False)),
           params=("variants", "seeds", "report.thresholds")),
     Stage("pick", (DATASET,), "--dataset {dataset}", inputs=(outputs.DATASET_SUMMARY_CSV,),
-          gathers=(Gather(_run_file("progress.gif"), (VARIANT, SEED)),),
+          gathers=(Gather(_run_file("frames"), (VARIANT, SEED)),),
           outputs=(Output(outputs.PICKS_JSON, cache=False),
                    *(Output(outputs.PICK_GIF.replace("{role}", role), cache=False, report=True, caption=f"pick_{role}")
                      for role in ROLES)),
@@ -146,7 +146,7 @@ STAGES: tuple[Stage, ...] = (
           params=("datasets", "seeds", "variants", "variant_defaults", "budget", "eval.samples", "report")),
     Stage("plot", (DATASET,), "--dataset {dataset}", inputs=(outputs.DATASET_SUMMARY_CSV,),
           gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)), Gather(_run_file("frames"), (VARIANT, SEED)),
-                   Gather(_run_file("samples.npz"), (VARIANT, SEED), rows="all")),
+                   Gather(_run_file("grid.png"), (VARIANT, SEED), rows="all")),
           outputs=tuple(Output(outputs.PLOT.replace("{name}", fig.name), "plot", cache=False, report=True,
                                caption=f"figures/{fig.name}") for fig in FIGURES),
           params=("variants", "variant_defaults", "seeds", "budget", "report")),

@@ -1,10 +1,13 @@
-"""What a clone holds, in a few lines: `ganbench status`.
+"""What a clone holds, in a few lines: `ganbench status` (`--check`: exit 1 if a landed record is stale).
 
 On a fresh clone `dvc status` lists every output kept in the DVC cache as deleted (hundreds of lines),
-and a stage whose code or params changed since its results were made looks the same as one whose
-large outputs are only not downloaded. This sorts `dvc status --json` into those two kinds: stages
-that are *stale* (a dependency changed: rerun them) and stages whose outputs are only *not here*
-(`dvc pull` fetches them from a remote; the study rebuilds them), and says what works without either.
+and a stage whose code or params changed since its record was made looks the same as one whose heavy
+outputs are only not here, or one that never ran. This sorts `dvc status --json` and dvc.lock into:
+- *stale*: a stage in dvc.lock whose code, params, command or git-tracked inputs changed: its record
+  is not what the committed code computes (main must never hold one; CI checks);
+- *not here*: a landed stage whose heavy outputs (DVC cache) are absent, nothing else changed:
+  `ganbench rebuild` makes them again on demand;
+- *not run*: a stage with no record in dvc.lock yet (a study in progress).
 """
 from __future__ import annotations
 
@@ -12,70 +15,84 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from ganbench.pipeline.frontends import run_module
 
-GONE = ("deleted", "not in cache")  # how `dvc status` names an output that is not in the workspace
+GONE = ("deleted", "not in cache")  # how `dvc status` names an output or input that is not in the workspace
+LOCK = Path("dvc.lock")
 
 
 @dataclass(frozen=True)
 class CloneState:
-    stages: int                   # stage cells of dvc.yaml over this study's grid
-    stale: dict[str, list[str]]   # stage -> the dependencies that changed
-    not_here: dict[str, list[str]]  # stage -> its outputs missing from the workspace (nothing else changed)
+    stages: int                     # stage cells of dvc.yaml over this study's grid
+    stale: dict[str, list[str]]     # landed stage -> what changed
+    not_here: dict[str, list[str]]  # landed stage -> its outputs absent from the workspace (nothing else changed)
+    not_run: list[str]              # stages without a record in dvc.lock
+
+    def state(self, name: str) -> str:
+        """"stale", "absent", "new" or "current"."""
+        return "stale" if name in self.stale else "absent" if name in self.not_here else \
+            "new" if name in self.not_run else "current"
 
 
-def classify(status: dict, cells: int) -> CloneState:
-    """Sort `dvc status --json` (stage -> list of change blocks) into stale stages and absent outputs.
-
-    A changed dependency counts as absent, not stale, when it was deleted (an upstream output not
-    downloaded) or is a directory holding such outputs (a gathered input); params and every other
-    change make the stage stale."""
-    blocks = {stage: [b for b in changes if isinstance(b, dict)] for stage, changes in status.items()}
-    missing = {path for changes in blocks.values() for b in changes
-               for path, what in b.get("changed outs", {}).items() if what in GONE}
-
-    def absent(path: str, what) -> bool:
-        return what in GONE or (what == "modified" and any(m.startswith(path.rstrip("/") + "/") for m in missing))
-
+def classify(status: dict, locked: set[str], stages: list[str]) -> CloneState:
+    """Sort `dvc status --json` (stage -> list of change blocks) of the stages `stages` into stale,
+    absent and not run; `locked` names the stages dvc.lock records. An input or output that is deleted
+    or not in the cache is absent; any other change (params, code, command, a modified file) is stale."""
     stale, not_here = {}, {}
-    for stage, changes in status.items():
-        changed = [str(c) for c in changes if not isinstance(c, dict)]  # "always changed", ...
-        for b in blocks[stage]:
-            changed += [path for path, what in b.get("changed deps", {}).items() if not absent(path, what)]
-            changed += [path for path, what in b.get("changed outs", {}).items() if what not in GONE]
-        outs = [path for b in blocks[stage] for path, what in b.get("changed outs", {}).items() if what in GONE]
+    for name, changes in status.items():
+        if name not in locked:
+            continue
+        changed, outs = [], []
+        for block in changes:
+            if not isinstance(block, dict):  # "always changed", "changed command"
+                changed.append(str(block))
+                continue
+            for kind, entries in block.items():
+                if kind not in ("changed deps", "changed outs"):
+                    changed.append(kind)
+                    continue
+                changed += [path for path, what in entries.items() if what not in GONE]
+                if kind == "changed outs":
+                    outs += [path for path, what in entries.items() if what in GONE]
         if changed:
-            stale[stage] = changed
+            stale[name] = changed
         elif outs:
-            not_here[stage] = outs
-    return CloneState(cells, stale, not_here)
+            not_here[name] = outs
+    return CloneState(len(stages), stale, not_here, [name for name in stages if name not in locked])
+
+
+def locked_stages(workdir: Path = Path(".")) -> set[str]:
+    lock = workdir / LOCK
+    return set((yaml.safe_load(lock.read_text()) or {}).get("stages", {})) if lock.is_file() else set()
 
 
 def clone_state(workdir: Path = Path(".")) -> CloneState:
     from dvc.repo import Repo
 
     with Repo(str(workdir)) as repo:
-        cells = len(repo.index.stages)
-    return classify(json.loads(run_module(workdir, "dvc", "status", "--json") or "{}"), cells)
+        stages = [stage.addressing for stage in repo.index.stages]
+    status = json.loads(run_module(workdir, "dvc", "status", "--json") or "{}")
+    return classify(status, locked_stages(workdir), stages)
 
 
 def render(state: CloneState) -> str:
     outputs = sum(len(paths) for paths in state.not_here.values())
-    lines = [f"The study has {state.stages} stage cells (dvc.yaml over params.yaml's grid)."]
-    if not state.stale and not state.not_here:
-        lines.append("Everything is here and current: `ganbench leaderboard`, results/report.md and every figure "
-                     "show this study; `snakemake -n` and `dvc status` have nothing to do.")
-    if state.not_here:
-        lines.append(f"Not here (kept in the DVC cache, nothing changed): {outputs} outputs of {len(state.not_here)} "
-                     "stage cells (data, models, generators, samples, frames). `dvc pull` fetches them from the "
-                     "remote, `bash run.sh study` rebuilds them. Until then `dvc status` lists each of them "
-                     "(\"not in cache\" or \"deleted\").")
+    landed = state.stages - len(state.not_run)
+    lines = [f"The study has {state.stages} stage cells (dvc.yaml over params.yaml's grid); dvc.lock records {landed}."]
+    if not state.stale and not state.not_here and not state.not_run:
+        lines.append("Everything is here and current: `snakemake -n` and `dvc status` have nothing to do.")
     if state.stale:
         names = sorted(state.stale)
         shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        lines.append(f"Stale (code, params or inputs changed since the results were made): {len(names)} stage cells: "
-                     f"{shown}. `dvc repro` (or `snakemake -c all`) reruns them and what follows.")
-    lines.append("Works now, from git alone: `ganbench leaderboard`, `dvc metrics diff <rev>`, results/report.md, "
-                 "results/plots/, results/summary.csv, the per-run metrics.json and train_log.csv (once a study's "
-                 "results are committed).")
+        first = state.stale[names[0]]
+        lines.append(f"Stale (code, params or inputs changed since their records were made): {len(names)} stage cells: "
+                     f"{shown} (e.g. {names[0]}: {', '.join(first[:3])}). `bash run.sh study` reruns them.")
+    if state.not_here:
+        lines.append(f"Not here (heavy outputs kept in the DVC cache of the machine that made them, nothing changed): "
+                     f"{outputs} outputs of {len(state.not_here)} stage cells. They are not needed to go on with the study "
+                     "or to build its aggregates; `ganbench rebuild <dataset>/<variant>/<seed>` makes a cell's again.")
+    if state.not_run:
+        lines.append(f"Not run yet: {len(state.not_run)} stage cells.")
     return "\n".join(lines)

@@ -99,7 +99,8 @@ FIGURES: tuple[Figure, ...] = (
            "each recipe draws when and where it stops improving."),
     Figure("samples", lambda v, path: plots.plot_samples(v.params, v.dataset, path),
            "final samples, same latents",
-           "The first 16 samples (the same latents for every variant) of the first seed, and real training images."),
+           "Every variant's grid.png: 100 samples of the fixed latents (the same for every variant; labels 0-9 in\n"
+           "turn for a conditional one) from the first seed's final generator, and real training images."),
     Figure("class_shares", lambda v, path: plots.plot_class_shares(v.runs, path),
            "generated class shares",
            "Share of samples per class predicted by the classifier, mean over seeds: empty columns or dark cells are\n"

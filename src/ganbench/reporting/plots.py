@@ -25,7 +25,6 @@ from ganbench.evaluation import registry  # noqa: E402
 from ganbench.io import atomic_path  # noqa: E402
 from ganbench.paths import REAL_ROW  # noqa: E402
 from ganbench.reporting.summary import CLASS_SHARES, PER_CLASS  # noqa: E402
-from ganbench.training.tiles import tile  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")
 REAL_LABEL = "real data"
@@ -140,17 +139,29 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     save(fig, path)
 
 
-def plot_samples(params: dict, dataset: str, path: str | os.PathLike, per_variant: int = 16) -> None:
-    """The first `per_variant` samples (fixed latents) of seed `seeds[0]` of every variant, and real images."""
+NOT_KEPT = "not in git: landed before\nrun images were kept;\nganbench rebuild {dataset}/{variant}/{seed}"
+
+
+def not_kept(ax: plt.Axes, dataset: str, variant: str, seed: int) -> None:
+    """A panel saying where a run's picture is missing and the command that rebuilds it."""
+    ax.text(0.5, 0.5, NOT_KEPT.format(dataset=dataset, variant=variant, seed=seed), ha="center", va="center",
+            fontsize=7, color="0.35", transform=ax.transAxes)
+
+
+def plot_samples(params: dict, dataset: str, path: str | os.PathLike) -> None:
+    """Every variant's grid.png (10x10 samples of the fixed latents, first seed) and the real images', side
+    by side: the picture a person looks at first, read from git (results/), never from the heavy samples."""
     seed, names = params["seeds"][0], [REAL_ROW, *params["variants"]]
-    side = int(np.sqrt(per_variant))
     cols = min(5, len(names))
     rows = -(-len(names) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.3 * cols, 2.5 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.4 * rows), squeeze=False)
     for ax, name in zip(axes.flat, names):
-        with np.load(paths.run_dir(dataset, name, seed) / "samples.npz", allow_pickle=False) as npz:
-            ax.imshow(tile(npz["x"], side), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(REAL_LABEL if name == REAL_ROW else name, fontsize=9)
+        grid = paths.run_dir(dataset, name, seed) / "grid.png"
+        if grid.is_file():
+            ax.imshow(plt.imread(grid), interpolation="lanczos")
+        else:
+            not_kept(ax, dataset, name, seed)
+            ax.set_title(REAL_LABEL if name == REAL_ROW else name, fontsize=9)
     for ax in axes.flat:
         ax.set_axis_off()
     fig.suptitle(f"{dataset}: samples from the same latents, seed {seed}")

@@ -17,7 +17,7 @@ import seaborn as sns  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from ganbench import paths  # noqa: E402
-from ganbench.reporting.plots import save  # noqa: E402
+from ganbench.reporting.plots import not_kept, save  # noqa: E402
 from ganbench.training.frames import FRAME_HEADER  # noqa: E402
 
 STRIP_COLUMNS = 6  # evaluation points shown per variant (the seaborn theme is set by plots, imported above)
@@ -58,11 +58,13 @@ def plot_progress(dataset: str, variants: list[str], seed: int, path: str | os.P
     runs = {v: paths.run_dir(dataset, v, seed) for v in variants}
     fids = {v: dict(zip(*pd.read_csv(run / "train_log.csv")[["step", "fid"]].to_numpy().T)) for v, run in runs.items()}
     frames = {v: {int(f.stem.rsplit("_", 1)[1]): f for f in (run / "frames").glob("*.png")} for v, run in runs.items()}
-    columns = max(min(len(f), STRIP_COLUMNS) for f in frames.values())
+    columns = max(1, *(min(len(f), STRIP_COLUMNS) for f in frames.values()))
     fig, axes = plt.subplots(len(variants), columns, figsize=(1.9 * columns, 2.15 * len(variants)), squeeze=False)
     for row, variant in zip(axes, variants):
         for ax in row:
             ax.set_axis_off()
+        if not frames[variant]:
+            not_kept(row[0], dataset, variant, seed)
         for ax, step in zip(row, strip_steps(sorted(frames[variant]), columns)):
             pixels = np.asarray(Image.open(frames[variant][step]))[FRAME_HEADER:]  # the frame's own caption off
             ax.imshow(pixels, cmap="gray", vmin=0, vmax=255, interpolation="nearest")

@@ -1,0 +1,92 @@
+"""A study in time-boxed parts (`ganbench study --hours H`): killed with SIGKILL in its first part, the
+finished cell landed with one commit, a fresh clone (no DVC cache, no remote, no heavy output) trains only
+the cells that did not land, and the study ends with the same summaries, picks and leaderboard as a run in
+one go. Also: `ganbench status --check` fails on a copy whose landed records a module edit made stale.
+"""
+import json
+import sys
+
+import pandas as pd
+import pytest
+from helpers import commit, edit_params, kill_when, run, sh
+
+pytestmark = [pytest.mark.e2e, pytest.mark.parts]
+GANBENCH = [sys.executable, "-m", "ganbench"]
+TIMING_COLUMNS = ("train_seconds", "home_seconds", "cores_busy", "peak_rss_mb", "latency_ms_median", "latency_ms_p95",
+                  "throughput_images_per_s", "train_step_seconds", "train_achieved_gflops_per_s")
+
+
+def two_seeds(params: dict) -> None:
+    params["seeds"] = [0, 1]
+
+
+@pytest.fixture(scope="module")
+def one_go(smoke_study):
+    """The two-cell smoke study run in one part."""
+    root = smoke_study("one_go")
+    edit_params(root, two_seeds)
+    commit(root, "two seeds")
+    sh(root, *GANBENCH, "study", "--hours", "1")
+    commit(root, "the study, landed in one part")
+    return root
+
+
+def without_timing(path) -> str:
+    """A summary or leaderboard with its wall-clock fields dropped: those alone differ between two runs."""
+    if path.suffix == ".csv":
+        table = pd.read_csv(path)
+        timing = [c for c in table.columns if c in TIMING_COLUMNS or c.startswith("seconds_to_")]
+        return table.drop(columns=timing).to_csv(index=False)
+
+    def drop(value):
+        if isinstance(value, dict):
+            return {k: drop(v) for k, v in value.items() if k not in TIMING_COLUMNS and not k.startswith("seconds_to_")}
+        return value
+    return json.dumps(drop(json.loads(path.read_text())), sort_keys=True)
+
+
+def test_a_study_killed_then_resumed_on_a_fresh_clone_ends_as_one_run(smoke_study, one_go, tmp_path):
+    first = smoke_study("parts")
+    edit_params(first, two_seeds)
+    commit(first, "two seeds")
+    seen = kill_when(first, [*GANBENCH, "study", "--hours", "1"], r"cell 2 of this part")  # SIGKILL mid-part
+    assert "cell 1 of this part: mnist/dcgan_ns/0" in seen
+    commit(first, "part 1: what landed before the kill")
+
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(first), str(clone))
+    assert not (clone / "artifacts").exists() and not (clone / ".dvc/cache").exists()
+    status = sh(clone, *GANBENCH, "status", "--check")
+    assert "Stale" not in status and "Not here" in status and "Not run yet" in status
+    assert "Study in progress: 1 of 2 cells landed" in status
+    log = sh(clone, *GANBENCH, "study", "--hours", "1")
+    assert "1 of 2 cells landed, 1 to run" in log
+    assert "Running stage 'train@mnist-dcgan_ns-1'" in log and "Running stage 'train@mnist-dcgan_ns-0'" not in log
+    assert "The study is complete: summaries, picks, figures, report and leaderboard built." in log
+    assert "Land this part: git add -A dvc.lock results models" in log
+    assert sh(clone, "git", "status", "--porcelain", "--", "results/mnist/dcgan_ns/seed0") == ""  # landed cell untouched
+
+    for name in ("results/summary/mnist.csv", "results/summary/mnist.json", "results/summary.csv",
+                 "results/leaderboard.json"):
+        assert without_timing(clone / name) == without_timing(one_go / name), name
+    for name in ("results/picks/mnist.json", "results/picks/mnist-enterprise.gif", "results/picks/mnist-home.gif"):
+        assert (clone / name).read_bytes() == (one_go / name).read_bytes(), name
+    jobs = pd.read_csv(clone / "results/study_jobs.csv")  # both parts' jobs, with the machine they ran on
+    assert {"train@mnist-dcgan_ns-0 generate@mnist-dcgan_ns-0 score@mnist-dcgan_ns-0",
+            "train@mnist-dcgan_ns-1 generate@mnist-dcgan_ns-1 score@mnist-dcgan_ns-1"} <= set(jobs["stage"])
+    assert jobs["machine_class"].notna().all() and jobs["part_started"].nunique() == 2
+    commit(clone, "part 2")
+    status = sh(clone, *GANBENCH, "status", "--check")
+    assert "Stale" not in status and "Study complete: 2 of 2 cells landed" in status
+
+
+def test_status_check_fails_on_a_stale_landed_record(one_go, tmp_path):
+    """What CI runs on its fresh clone: a module in the training's import closure edited after the
+    records were made fails the check, naming the stage."""
+    sh(tmp_path, "git", "clone", "-q", str(one_go), str(tmp_path / "clone"))
+    clone = tmp_path / "clone"
+    assert run(clone, *GANBENCH, "status", "--check").returncode == 0
+    batches = clone / "src/ganbench/training/batches.py"  # in the training's closure only
+    batches.write_text(batches.read_text() + "\n# an edit after the records were made\n")
+    done = run(clone, *GANBENCH, "status", "--check")
+    assert done.returncode == 1 and "Stale" in done.stdout and "train@mnist-dcgan_ns-0" in done.stdout
