@@ -63,7 +63,7 @@ def test_a_study_killed_then_resumed_on_a_fresh_clone_ends_as_one_run(smoke_stud
     assert "1 of 2 cells landed, 1 to run" in log
     assert "Running stage 'train@mnist-dcgan_ns-1'" in log and "Running stage 'train@mnist-dcgan_ns-0'" not in log
     assert "The study is complete: summaries, picks, figures, report and leaderboard built." in log
-    assert "Land this part: git add -A dvc.lock results models" in log
+    assert "Land this part: git add -A dvc.lock data results models" in log
     assert sh(clone, "git", "status", "--porcelain", "--", "results/mnist/dcgan_ns/seed0") == ""  # landed cell untouched
 
     for name in ("results/summary/mnist.csv", "results/summary/mnist.json", "results/summary.csv",

@@ -238,7 +238,7 @@ class Part:
             lines.append("The study is complete" + (": summaries, picks, figures, report and leaderboard built."
                                                    if self.aggregated else "."))
         if self.done or self.aggregated:
-            lines.append("Land this part: git add -A dvc.lock results models && git commit -m "
+            lines.append("Land this part: git add -A dvc.lock data results models && git commit -m "
                          f"\"study part: {len(self.done)} cells ({landed} of {len(self.cells)} landed)\"")
         return "\n".join(lines)
 
@@ -259,9 +259,9 @@ def run_part(hours: float, params_path: str = "params.yaml") -> Part:
     while (cell := next_cell(part.pending, rate, deadline - time.monotonic())) is not None:
         estimate = f", about {hms(rate.estimate(cell))}" if rate.known else " (measures this machine's rate)"
         log.info("cell %d of this part: %s, %s GFLOP%s", len(part.done) + 1, cell, f"{cell.gflop:,.0f}", estimate)
-        started = time.monotonic()
         ensure_data(cell.dataset)
         run_stages([s for s in prerequisites(cell, params) if state_of(s) not in LANDED], jobs)
+        started = time.monotonic()  # the cell's own time: its dataset's first-time stages are not its overhead
         names, force = stages_to_run(cell, state_of)
         run_stages(names, jobs, force)
         trained = read_json(paths.run_dir(cell.dataset, cell.variant, cell.seed) / "train.json")
