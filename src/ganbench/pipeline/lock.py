@@ -10,8 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from ganbench.pipeline.status import LOCK
-
+LOCK = Path("dvc.lock")
 CODE_DIRS = ("scripts/", "src/")
 
 

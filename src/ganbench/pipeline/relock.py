@@ -31,8 +31,9 @@ from ganbench.errors import GanbenchError
 from ganbench.io import atomic_path, read_json
 from ganbench.pipeline import lock
 from ganbench.pipeline.comparable import file_md5
+from ganbench.pipeline.lock import LOCK
 from ganbench.pipeline.prove import PROOFS
-from ganbench.pipeline.status import LOCK, clone_state
+from ganbench.pipeline.status import clone_state
 
 
 def relock() -> list[str]:

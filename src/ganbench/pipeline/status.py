@@ -15,12 +15,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from ganbench.pipeline import lock
 from ganbench.pipeline.frontends import run_module
 
 GONE = ("deleted", "not in cache")  # how `dvc status` names an output or input that is not in the workspace
-LOCK = Path("dvc.lock")
 
 
 @dataclass(frozen=True)
@@ -63,18 +61,13 @@ def classify(status: dict, locked: set[str], stages: list[str]) -> CloneState:
     return CloneState(len(stages), stale, not_here, [name for name in stages if name not in locked])
 
 
-def locked_stages(workdir: Path = Path(".")) -> set[str]:
-    lock = workdir / LOCK
-    return set((yaml.safe_load(lock.read_text()) or {}).get("stages", {})) if lock.is_file() else set()
-
-
 def clone_state(workdir: Path = Path(".")) -> CloneState:
     from dvc.repo import Repo
 
     with Repo(str(workdir)) as repo:
         stages = [stage.addressing for stage in repo.index.stages]
     status = json.loads(run_module(workdir, "dvc", "status", "--json") or "{}")
-    return classify(status, locked_stages(workdir), stages)
+    return classify(status, set(lock.entries(workdir)), stages)
 
 
 def render(state: CloneState) -> str:
