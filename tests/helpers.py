@@ -24,6 +24,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
 PARAMS_READ = Path("logs/params_read.jsonl")
+GANBENCH = (sys.executable, "-m", "ganbench")
 
 
 def env(root: Path) -> dict:
@@ -61,6 +62,11 @@ def edit_params(root: Path, edit: Callable[[dict], None]) -> None:
     params = yaml.safe_load((root / "params.yaml").read_text())
     edit(params)
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def two_seeds(params: dict) -> None:
+    """An `edit_params` edit: seeds 0 and 1, two cells of a one-variant study."""
+    params["seeds"] = [0, 1]
 
 
 def commit(root: Path, message: str) -> None:

@@ -8,7 +8,7 @@ Fashion-MNIST unseeded, so every stage, the other dataset's source included, als
 import shutil
 
 import pytest
-from helpers import commit, sh, snakemake
+from helpers import GANBENCH, commit, edit_params, sh, snakemake, two_seeds
 
 SEEDED = "mnist"  # the dataset of every seeded study
 INPUT_STAGES = ("fetch_data", "train_classifier")
@@ -63,4 +63,24 @@ def study_copy(local_study, tmp_path):
     and clones."""
     root = tmp_path / "ganbench"
     shutil.copytree(local_study, root, symlinks=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def one_go(smoke_study):
+    """The seeded smoke study at two seeds (two cells), run by `ganbench study` in one part and committed, as
+    a landed study is on main: read it, never change it (copy it to change it, as `landed` does)."""
+    root = smoke_study("one_go")
+    edit_params(root, two_seeds)
+    commit(root, "two seeds")
+    sh(root, *GANBENCH, "study", "--hours", "1")
+    commit(root, "the study, landed in one part")
+    return root
+
+
+@pytest.fixture
+def landed(one_go, tmp_path):
+    """A private copy of `one_go` in `<tmp>/ganbench`, to change."""
+    root = tmp_path / "ganbench"
+    shutil.copytree(one_go, root, symlinks=True)
     return root

@@ -3,7 +3,8 @@ leaves its records as git holds them; `ganbench prove` shows a code edit neutral
 the old commit and at HEAD; `ganbench relock` then records the new code in dvc.lock, and refuses
 anything that is not a proven code change.
 
-Each test takes a committed copy of the finished (reduced) smoke study: its records are git, as on main.
+Each test takes a committed copy of the smoke study landed in one part (`one_go`, two seeds): its records
+are git, as on main.
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import json
@@ -17,6 +18,7 @@ from helpers import commit, dvc_json, edit_params, run, sh
 pytestmark = [pytest.mark.e2e, pytest.mark.parts]
 CELL = "mnist/dcgan_ns/0"
 TRAIN, GENERATE = "train@mnist-dcgan_ns-0", "generate@mnist-dcgan_ns-0"
+TRAIN_SEED1 = "train@mnist-dcgan_ns-1"  # proven through seed 0's cell: relock trusts one cell per stage and code path
 ARTIFACTS = "artifacts/mnist/dcgan_ns/seed0"
 TRAIN_ONLY = "src/ganbench/training/batches.py"  # in train's code closure and no other stage's
 
@@ -32,13 +34,6 @@ def one_line_error(done) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def landed(study_copy):
-    """A private copy of the finished study, committed."""
-    commit(study_copy, "study landed")
-    return study_copy
-
-
 def test_rebuild_makes_absent_heavy_outputs_again_and_leaves_the_records(landed):
     shutil.rmtree(landed / ARTIFACTS)  # as on a fresh clone
     lock = (landed / "dvc.lock").read_bytes()
@@ -50,8 +45,8 @@ def test_rebuild_makes_absent_heavy_outputs_again_and_leaves_the_records(landed)
     assert dvc_json(landed, "status", TRAIN, GENERATE) == {}
 
 
-def test_rebuild_refuses_a_cell_that_never_ran(local_study):
-    error = one_line_error(ganbench(local_study, "rebuild", "mnist/dcgan_ns/7"))
+def test_rebuild_refuses_a_cell_that_never_ran(one_go):
+    error = one_line_error(ganbench(one_go, "rebuild", "mnist/dcgan_ns/7"))
     assert "mnist/dcgan_ns/7: not landed" in error
 
 
@@ -59,8 +54,8 @@ def test_a_neutral_code_edit_is_proven_then_relocked(landed):
     module = landed / TRAIN_ONLY
     module.write_text(module.read_text() + "# a comment changes no output\n")
     commit(landed, "a comment in train's code")
-    assert f"Stale (code, params or inputs changed since their records were made): 1 stage cells: {TRAIN}" in \
-        sh(landed, sys.executable, "-m", "ganbench", "status")
+    assert f"Stale (code, params or inputs changed since their records were made): 2 stage cells: {TRAIN}, " \
+           f"{TRAIN_SEED1}" in sh(landed, sys.executable, "-m", "ganbench", "status")
     assert TRAIN in one_line_error(ganbench(landed, "relock"))
 
     out = sh(landed, sys.executable, "-m", "ganbench", "prove", "HEAD~1", CELL)
@@ -71,12 +66,14 @@ def test_a_neutral_code_edit_is_proven_then_relocked(landed):
     assert proof["code"]["train"][TRAIN_ONLY] != proof["code_old"]["train"][TRAIN_ONLY]
     assert sh(landed, "git", "worktree", "list").count("\n") == 1  # the proof's worktrees are gone
 
-    assert TRAIN in sh(landed, sys.executable, "-m", "ganbench", "relock")
+    relocked = sh(landed, sys.executable, "-m", "ganbench", "relock")
+    assert TRAIN in relocked and TRAIN_SEED1 in relocked
     status = sh(landed, sys.executable, "-m", "ganbench", "status")
     assert "Stale" not in status and "Everything is here and current" in status, status
     changed = [line for line in sh(landed, "git", "diff", "-U0", "--", "dvc.lock").splitlines()
                if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))]
-    assert len(changed) == 4 and all(("md5:" in line) != ("size:" in line) for line in changed), changed  # batches.py
+    # batches.py's md5 and size, old and new, in both seeds' train entries
+    assert len(changed) == 8 and all(("md5:" in line) != ("size:" in line) for line in changed), changed
 
 
 def test_relock_refuses_a_params_change(landed):

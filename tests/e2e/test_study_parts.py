@@ -4,31 +4,14 @@ the cells that did not land, and the study ends with the same summaries, picks a
 one go. Also: `ganbench status --check` fails on a copy whose landed records a module edit made stale.
 """
 import json
-import sys
 
 import pandas as pd
 import pytest
-from helpers import commit, edit_params, kill_when, run, sh
+from helpers import GANBENCH, commit, edit_params, kill_when, run, sh, two_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parts]
-GANBENCH = [sys.executable, "-m", "ganbench"]
 TIMING_COLUMNS = ("train_seconds", "home_seconds", "cores_busy", "peak_rss_mb", "latency_ms_median", "latency_ms_p95",
                   "throughput_images_per_s", "train_step_seconds", "train_achieved_gflops_per_s")
-
-
-def two_seeds(params: dict) -> None:
-    params["seeds"] = [0, 1]
-
-
-@pytest.fixture(scope="module")
-def one_go(smoke_study):
-    """The two-cell smoke study run in one part."""
-    root = smoke_study("one_go")
-    edit_params(root, two_seeds)
-    commit(root, "two seeds")
-    sh(root, *GANBENCH, "study", "--hours", "1")
-    commit(root, "the study, landed in one part")
-    return root
 
 
 def without_timing(path) -> str:
