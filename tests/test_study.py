@@ -1,4 +1,5 @@
 """Study-level stages on a synthetic results tree: summary table, picks, report, Pareto front, figures."""
+import io
 import json
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
-from ganbench.reporting import comparisons, outputs, plots, plots_compare
+from ganbench.reporting import comparisons, leaderboard, outputs, plots, plots_compare, summary
 from ganbench.reporting.figures import FIGURES, StudyView
 from ganbench.reporting.picks import off_budget, own_budgets, picks
 from ganbench.reporting.report import render
@@ -99,6 +100,35 @@ def test_summary_has_per_class_means_and_columns_by_label_and_by_predicted_class
     summary = aggregate(collect(PARAMS, "mnist"))["mnist"]
     assert summary["small"]["intra_fid_mean_by_predicted"]["mean"] == pytest.approx(22.0 * 1.45)
     assert "intra_fid_mean_by_label" in summary["real"] and "intra_fid_mean_by_label" not in summary["small"]
+
+
+def test_what_the_machine_measured_is_kept_apart_and_joined_back_for_readers(study):
+    """Two runs of the same study differ only in what the machine measured: summaries and leaderboard
+    without it are the same bytes; results/timing/ holds it, keyed by run."""
+    runs = collect(PARAMS, "mnist")
+    summary.write("mnist", runs)
+    table = pd.read_csv(outputs.dataset_summary("mnist", "csv"))
+    timed = pd.read_csv(outputs.dataset_summary("mnist", "csv", timing=True))
+    assert {"train_gflop", "steps_done", "generator_params", "gflops_to_fid_30", "fid"} <= set(table.columns)
+    measured = {"train_seconds", "home_seconds", "cores_busy", "peak_rss_mb", "latency_ms_median", "train_step_seconds",
+                "train_achieved_gflops_per_s", "seconds_to_fid_30", "seconds_to_fid_15"}
+    assert measured <= set(timed.columns) and not measured & set(table.columns)
+    assert list(timed.columns[:3]) == ["dataset", "variant", "seed"] and len(timed) == len(table)
+    as_csv = {"index": False, "float_format": summary.FLOAT_FORMAT}
+    whole = pd.read_csv(io.StringIO(runs.to_csv(**as_csv)))  # the table as one CSV would hold it
+    assert summary.read_runs("mnist")[runs.columns].to_csv(**as_csv) == whole.to_csv(**as_csv)
+    figures = summary.read_figures("mnist")
+    assert figures["big"]["train_seconds"]["mean"] == pytest.approx(3.5) and figures["big"]["fid"]["mean"] == 11.0
+    assert "train_seconds" not in json.loads(outputs.dataset_summary("mnist", "json").read_text())["mnist"]["big"]
+    board = leaderboard.build({"mnist": figures}, {"mnist": picks(runs, PARAMS["report"])}, "fid")
+    assert not {key for row in board["mnist"].values() for key in row} & measured
+
+    before = {p: p.read_bytes() for p in sorted((study / "results/summary").glob("*"))}
+    trained = study / paths.run_dir("mnist", "big", 0) / "train.json"
+    trained.write_text(json.dumps({**json.loads(trained.read_text()), "train_seconds": 30.0, "peak_rss_mb": 1.0}))
+    summary.write("mnist", collect(PARAMS, "mnist"))
+    assert {p: p.read_bytes() for p in sorted((study / "results/summary").glob("*"))} == before
+    assert summary.read_figures("mnist")["big"]["train_seconds"]["mean"] == pytest.approx(17.0)
 
 
 def test_summary_refuses_runs_scored_under_different_protocols(study):
@@ -206,9 +236,7 @@ def test_pareto_front_keeps_only_undominated_points():
 
 def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
     """Same results -> the same PNG bytes, so DVC sees a rerun plot stage as unchanged."""
-    path = study / outputs.dataset_summary("mnist", "csv")
-    path.parent.mkdir(parents=True)
-    collect(PARAMS, "mnist").to_csv(path, index=False)
+    summary.write("mnist", collect(PARAMS, "mnist"))
     view = StudyView(PARAMS, "mnist")
     drawn = {}
     for attempt in ("first", "second"):
