@@ -4,6 +4,9 @@ diff`; then DVC experiments: `dvc exp run`, a queued sweep (`--queue` + `dvc que
 and the offline PNG). After each step that changes the workspace, `ganbench sync --from dvc`
 brings Snakemake in step, and then neither tool has work left.
 
+The steps build on each other through module fixtures (`edited`: the param edit reproduced; `swept`: the
+two experiments), so every test also passes alone (`pytest <its id>`) and the steps run once.
+
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import json
@@ -126,22 +129,41 @@ def test_editing_a_module_stales_exactly_the_stages_that_import_it(study, edit):
     assert dvc_json(study, "status") == {}
 
 
-def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study):
+@pytest.fixture(scope="module")
+def edited(study) -> dict:
+    """The study after `variants.dcgan_ns.g_opt.lr: 0.001` and `dvc repro` (not committed: HEAD is the
+    baseline); what `dvc status` said before the repro, and the outputs the repro rewrote."""
+    edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
+    stale = set(dvc_json(study, "status"))
+    before = output_mtimes(study)
+    dvc(study, "repro")
+    rerun = {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}
+    return {"stale": stale, "rerun": rerun}
+
+
+@pytest.fixture(scope="module")
+def swept(edited, study) -> None:
+    """Two experiments: the edited workspace (`lr-1e-3`, nothing to rerun) and a queued `lr-5e-4`."""
+    dvc(study, "exp", "run", "-n", "lr-1e-3")
+    dvc(study, "exp", "run", "--queue", "-S", f"{LR}=0.0005", "-n", "lr-5e-4")
+    dvc(study, "queue", "start")
+    assert "Success" in wait_for_queue(study)
+
+
+def test_a_param_of_the_classifier_stales_the_classifier_alone(study):
     edit_params(study, lambda p: p["classifier"].update(train_samples=3000))
     # dvc status names the stages whose own params changed (repro would then run all downstream)
     assert set(dvc_json(study, "status")) == {"train_classifier@mnist"}
     edit_params(study, lambda p: p["classifier"].update(train_samples=2000))  # undone
     assert dvc_json(study, "status") == {}
 
-    edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
+
+def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study, edited):
     # the variant's cell (training and profile read its params) and the stages listing the variants
-    assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@dcgan_ns",
-                                             "summarize@mnist", "pick@mnist", "plot@mnist", "report"}
-    before = output_mtimes(study)
-    dvc(study, "repro")
-    rerun = {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}
-    assert f"{HEAVY}/generator.keras" in rerun and f"{CELL}/metrics.json" in rerun
-    assert [name for name in rerun if not name.startswith(DOWNSTREAM)] == []
+    assert edited["stale"] == {"train@mnist-dcgan_ns-0", "profile@dcgan_ns", "summarize@mnist", "pick@mnist",
+                               "plot@mnist", "report"}
+    assert f"{HEAVY}/generator.keras" in edited["rerun"] and f"{CELL}/metrics.json" in edited["rerun"]
+    assert [name for name in edited["rerun"] if not name.startswith(DOWNSTREAM)] == []
 
     diff = dvc_json(study, "metrics", "diff")  # HEAD (the baseline) against the workspace
     assert list(diff) == [LEADERBOARD]  # the one metrics file: per-run files are versioned, not metrics
@@ -152,12 +174,7 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
     assert_in_step(study)
 
 
-def test_queued_sweep_show_and_diff(study):
-    dvc(study, "exp", "run", "-n", "lr-1e-3")  # the edited workspace as an experiment: nothing to rerun
-    dvc(study, "exp", "run", "--queue", "-S", f"{LR}=0.0005", "-n", "lr-5e-4")
-    dvc(study, "queue", "start")
-    assert "Success" in wait_for_queue(study)
-
+def test_queued_sweep_show_and_diff(study, swept):
     shown = dvc_json(study, "exp", "show")
     fids = {name: metric(shown, name) for name in ("lr-1e-3", "lr-5e-4")}
     assert all(f > 0 for f in fids.values()) and fids["lr-1e-3"] != fids["lr-5e-4"]
@@ -168,7 +185,7 @@ def test_queued_sweep_show_and_diff(study):
     assert diff["metrics"][LEADERBOARD][FID]["diff"] != 0
 
 
-def test_apply_and_branch_keep_an_experiment(study):
+def test_apply_and_branch_keep_an_experiment(study, swept):
     dvc(study, "exp", "apply", "lr-5e-4")
     applied = json.loads((study / f"{CELL}/metrics.json").read_text())
     assert applied["fid"] == pytest.approx(metric(dvc_json(study, "exp", "show"), "lr-5e-4"), abs=1e-4)
@@ -181,7 +198,7 @@ def test_apply_and_branch_keep_an_experiment(study):
     assert "lr: 0.001" in kept
 
 
-def test_plots_diff_overlays_two_experiments_in_html_and_png(study):
+def test_plots_diff_overlays_two_experiments_in_html_and_png(study, swept):
     out = study / "plots_diff"
     dvc(study, "plots", "diff", "lr-1e-3", "lr-5e-4", "-o", str(out / "dvc"))
     page = (out / "dvc/index.html").read_text()

@@ -106,7 +106,7 @@ def test_every_stage_declares_the_params_it_reads(local_study, smoke_inputs):
 
 def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(local_study, smoke_study):
     """kill -9 Snakemake and its jobs right after the training finished, then start it again as the
-    README says (`--rerun-incomplete`, after `snakemake --unlock` if it reports a stale lock): the
+    README says (`--rerun-incomplete`, after `snakemake --unlock`, as the LockException says): the
     study finishes, no output that existed at the kill is rewritten, and every score equals the
     uninterrupted run's (same machine)."""
     root = smoke_study("killed")
@@ -116,10 +116,10 @@ def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metric
 
     rerun = [*SNAKEMAKE, "--rerun-incomplete"]
     again = subprocess.run(rerun, cwd=root, capture_output=True, text=True, env=env(root))
-    if again.returncode:  # the killed run's lock is stale; Snakemake says to remove it with --unlock
-        assert "--unlock" in again.stdout + again.stderr, again.stderr[-3000:]
-        snakemake(root, "--unlock")
-        sh(root, *rerun)
+    said = again.stdout + again.stderr  # kill -9 left the run's lock: Snakemake refuses and says how to remove it
+    assert again.returncode != 0 and "LockException" in said and "--unlock" in said, said[-3000:]
+    snakemake(root, "--unlock")
+    sh(root, *rerun)
     after = output_mtimes(root)
     assert {name: after.get(name) for name in finished} == finished  # nothing finished was redone
     assert set(after) == set(output_mtimes(local_study))  # and the study is complete
