@@ -145,6 +145,7 @@ def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
     chosen = picks(runs, PARAMS["report"])
     assert chosen["enterprise"].variant == "big" and chosen["enterprise"].runner_up == "small"
     assert chosen["home"].variant == "small" and chosen["home"].runner_up is None  # broken diverged: not eligible
+    assert chosen["trained_at_home"].variant == "small" and chosen["trained_at_home"].metric == "home_fid"
     strict = {**PARAMS["report"], "home": {"max_generator_params": 1_000_000, "max_generator_mflops": 1.0}}
     assert picks(runs, strict)["home"].variant is None
 
@@ -152,9 +153,19 @@ def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
 def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(study):
     runs = collect(PARAMS, "mnist")
     text = render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
-    assert "**Home AI: small**, the best FID at the home budget (150 GFLOP) among the generators that fit a home " \
-           "device: 27.00 ± 2.83 over 2 seeds" in text
-    assert "**Enterprise AI: big**, the best FID at the full budget (300 GFLOP), any generator: 11.00 ± 1.41" in text
+    assert "**Home AI: small**, the best FID among the generators that fit a home device (at most 1,000,000 " \
+           "parameters and 10 MFLOP per image), each at the end of its own training, whatever that cost (training is " \
+           "paid once, by whoever ships the model): the model to ship to a home device: 22.00 ± 2.83 over 2 seeds, " \
+           "trained to 300 GFLOP" in text
+    assert "**Home AI trained at home: small**, the best FID at the home budget (150 GFLOP, matched compute) among " \
+           "the generators that fit a home device (at most 1,000,000 parameters and 10 MFLOP per image): what a home " \
+           "device could train itself: 27.00 ± 2.83 over 2 seeds, trained to 150 GFLOP" in text
+    assert "**Enterprise AI: big**, the best FID at the full budget (300 GFLOP), any generator: the model to run in " \
+           "a data centre, at the study's matched compute: 11.00 ± 1.41" in text
+    answer = text.split("## The answer")[1].split("## mnist")[0]  # first, before any dataset's evidence
+    assert "| mnist | Enterprise AI | **big** | FID 11.00 ± 1.41 (2) | 3.00 M | 27.0 | 300 | small, p = " in answer
+    assert "| mnist | Home AI | **small** | FID 22.00 ± 2.83 (2) | 0.20 M | 2.0 | 300 | no runner-up |" in answer
+    assert "| mnist | Home AI trained at home | **small** | FID at the home budget 27.00 ± 2.83 (2) |" in answer
     assert "leads **small** by 11.00 FID" in text and "Candidates (2): big 11.00 ± 1.41, small 22.00 ± 2.83" in text
     assert "| small | big | width: 0.5 -> 0.125 | 22.00 ± 2.83 | +11.00 |" in text  # one factor, named
     assert "| real data (floor) | 1.10 ± 0.14" in text
@@ -172,7 +183,7 @@ def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_
               "report": {**PARAMS["report"], "compare": {**PARAMS["report"]["compare"], "long": "big"}}}
     for seed, fid in zip(params["seeds"], [4.0, 6.0]):
         write_run(study, "long", seed, fid, 3_000_000, 27.0)
-    assert off_budget(params) == {"enterprise": {"long"}, "home": set()}
+    assert off_budget(params) == {"home": set(), "enterprise": {"long"}, "trained_at_home": set()}
     own = own_budgets(params)
     assert own["long"] == {**params["budget"], "train_gflop": 1200.0} and own["big"] == params["budget"]
     runs = collect(params, "mnist")

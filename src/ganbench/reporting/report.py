@@ -16,7 +16,7 @@ from ganbench.reporting.figures import FIGURES
 from ganbench.reporting.picks import ROLES, Pick, off_budget, own_budgets, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
-PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
+PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI", "trained_at_home": "Home AI trained at home"}
 
 
 def cell(entry: dict, figure: str) -> str:
@@ -73,20 +73,55 @@ def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
     return f"{lead} (needs < {alpha}): **inconclusive**, the lead is within the seed spread"
 
 
+def _where(role: str, params: dict) -> str:
+    """What a pick's pool is, and so what question it answers."""
+    budget, home = params["budget"], params["report"]["home"]
+    device = (f"the generators that fit a home device (at most {home['max_generator_params']:,} parameters and "
+              f"{home['max_generator_mflops']:g} MFLOP per image)")
+    return {"home": f"among {device}, each at the end of its own training, whatever that cost (training is paid once, "
+                    "by whoever ships the model): the model to ship to a home device",
+            "enterprise": f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator: the model to run in "
+                          "a data centre, at the study's matched compute",
+            "trained_at_home": f"({budget['home_gflop']:,.0f} GFLOP, matched compute) among {device}: what a home "
+                               "device could train itself"}[role]
+
+
+def _answer_lines(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[str]:
+    """The picks of every dataset in one table, first in the report: what a reader came for."""
+    lines = ["## The answer", "",
+             "| dataset | pick | variant | quality (seeds) | G params | G MFLOP/img | train GFLOP | lead over the runner-up |",
+             "|---|---|---|---:|---:|---:|---:|---|"]
+    for dataset, chosen in chosen_by_dataset.items():
+        for role in ROLES:
+            choice = chosen[role]
+            if choice.variant is None:
+                lines.append(f"| {dataset} | {PICK_NAMES[role]} | none | - | - | - | - | - |")
+                continue
+            entry = summary[dataset][choice.variant]
+            p = "no runner-up" if choice.runner_up is None else (
+                f"{choice.runner_up}, p = {'n/a' if math.isnan(choice.p_value) else f'{choice.p_value:.2g}'}"
+                f"{'' if choice.conclusive else ' (inconclusive)'}")
+            gflop = "home_gflop" if choice.metric.startswith("home_") else "train_gflop"
+            lines.append(f"| {dataset} | {PICK_NAMES[role]} | **{choice.variant}** | {metric_label(choice.metric)} "
+                         f"{cell(entry, choice.metric)} ({entry[choice.metric]['n']}) | {cell(entry, 'generator_params')} | "
+                         f"{cell(entry, 'generator_mflops_per_image')} | {cell(entry, gflop)} | {p} |")
+    return lines + ["", "Each pick, its pool and its evidence are in the dataset's section below.", ""]
+
+
 def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.DataFrame, params: dict) -> list[str]:
-    lines, budget = [], params["budget"]
+    lines = []
     for role in ROLES:
         choice = chosen[role]
-        where = (f"at the home budget ({budget['home_gflop']:,.0f} GFLOP) among the generators that fit a home device"
-                 if role == "home" else f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator")
+        where = _where(role, params)
         if choice.variant is None:
             lines.append(f"- **{PICK_NAMES[role]}**: none: no variant meets the budget (or every candidate diverged).")
             continue
         entry = variants[choice.variant]
         pool = ", ".join(f"{v} {cell(variants[v], choice.metric)}" for v in choice.candidates)
         lines.append(
-            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label(params['report']['quality'])} {where}: "
-            f"{cell(entry, choice.metric)} over {entry[choice.metric]['n']} seeds; generator "
+            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label(choice.metric)} {where}: "
+            f"{cell(entry, choice.metric)} over {entry[choice.metric]['n']} seeds, trained to "
+            f"{cell(entry, 'home_gflop' if choice.metric.startswith('home_') else 'train_gflop')} GFLOP; generator "
             f"{cell(entry, 'generator_params')} parameters, {cell(entry, 'generator_mflops_per_image')} MFLOP per image "
             f"({cell(entry, 'latency_ms_median')} ms at batch 1 on the study machine). It "
             f"{_verdict(choice, runs, params['report']['alpha'])}. Candidates ({len(choice.candidates)}): {pool}.")
@@ -199,6 +234,7 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
              f"p < {settings['alpha']}; otherwise it is called inconclusive.", "",
              "Where the hours of the study went, per stage, from Snakemake's own job accounting: [hours.md](hours.md) "
              "(written after a Snakemake run, not by a stage).", ""]
+    lines[2:2] = _answer_lines(summary, chosen_by_dataset)
     for dataset, variants in summary.items():
         data = runs[runs["dataset"] == dataset]
         trained = {name: entry for name, entry in variants.items() if name != REAL_ROW}
