@@ -33,7 +33,7 @@ def test_a_study_killed_then_resumed_on_a_fresh_clone_ends_as_one_run(smoke_stud
 
     for name in ("results/summary/mnist.csv", "results/summary/mnist.json", "results/summary.csv", "results/summary.json",
                  "results/leaderboard.json", "results/picks/mnist.json", "results/picks/mnist-enterprise.gif",
-                 "results/picks/mnist-home.gif", "results/picks/mnist-trained_at_home.gif"):  # timing is apart, in results/timing/
+                 "results/picks/mnist-home.gif", "results/picks/mnist-trained_at_home.gif"):  # timing is apart: results/timing/
         assert (clone / name).read_bytes() == (one_go / name).read_bytes(), name
     assert list(pd.read_csv(clone / "results/timing.csv")["seed"]) == [0, 1, 0, 1]  # the real row, then dcgan_ns
     jobs = pd.read_csv(clone / "results/study_jobs.csv")  # both parts' jobs, with the machine they ran on
