@@ -86,11 +86,15 @@ def fill(text: str, bodies: dict[str, str], where: Path) -> str:
     return BLOCK.sub(body, text)
 
 
-def _by_file(root: Path, names: tuple[str, ...] | None) -> dict[Path, dict[str, str]]:
+def _chosen(names: tuple[str, ...] | None) -> list[Block]:
+    return [block for block in BLOCKS if names is None or block.name in names]
+
+
+def _by_file(root: Path, blocks: list[Block]) -> dict[Path, dict[str, str]]:
+    """file -> block name -> its generated body."""
     wanted: dict[Path, dict[str, str]] = {}
-    for block in BLOCKS:
-        if names is None or block.name in names:
-            wanted.setdefault(block.path, {})[block.name] = block.render(root)
+    for block in blocks:
+        wanted.setdefault(block.path, {})[block.name] = block.render(root)
     return wanted
 
 
@@ -104,13 +108,10 @@ def _read(root: Path, path: Path) -> str:
 def stale(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[str]:
     """`<file>: block <name>` for every generated block that differs from what its source generates
     (or whose file or markers are missing)."""
-    problems = []
-    for path, bodies in _by_file(root, names).items():
-        if not (root / path).is_file():
-            problems += [f"{path}: block {name} (no such file)" for name in bodies]
-            continue
-        text = _read(root, path)
-        present = {m["name"]: m["body"] for m in BLOCK.finditer(text)}
+    blocks = _chosen(names)
+    problems = [f"{b.path}: block {b.name} (no such file)" for b in blocks if not (root / b.path).is_file()]
+    for path, bodies in _by_file(root, [b for b in blocks if (root / b.path).is_file()]).items():
+        present = {m["name"]: m["body"] for m in BLOCK.finditer(_read(root, path))}
         problems += [f"{path}: block {name}" for name, body in bodies.items()
                      if present.get(name) != body.rstrip("\n") + "\n"]
     return problems
@@ -119,7 +120,7 @@ def stale(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[
 def write(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[Path]:
     """Rewrite the generated blocks (all, or those named) in place, atomically; the files written."""
     written = []
-    for path, bodies in _by_file(root, names).items():
+    for path, bodies in _by_file(root, _chosen(names)).items():
         text = fill(_read(root, path), bodies, path)
         with atomic_path(root / path) as tmp:
             tmp.write_text(text)

@@ -40,15 +40,14 @@ def _load(text: str) -> dict:
 
 def render(root: Path = Path(".")) -> str:
     names = sorted((p.stem for p in (root / PROFILES_DIR).glob("*.yaml")), key=lambda n: (n != BASE, n))
-    shipped = (root / PARAMS).read_text()
+    shipped = load_params(root / PARAMS)  # compared as content: the header names the profile's path as given
     base_gflop = _load(materialise(BASE, root / PROFILES_DIR))["budget"]["train_gflop"]
     lines = ["| profile | datasets | seeds | variants | cells | TFLOP a run (x the default study's) | "
              "training, TFLOP | shipped |", "|---|---|---:|---:|---:|---|---:|---|"]
     for name in names:
-        text = materialise(name, root / PROFILES_DIR)
-        params = _load(text)
+        params = _load(materialise(name, root / PROFILES_DIR))
         cells = study_cells(params)
         lines.append(f"| `{name}` | {', '.join(params['datasets'])} | {len(params['seeds'])} | "
                      f"{len(params['variants'])} | {len(cells)} | {_budgets(params, base_gflop)} | "
-                     f"{_tflop(sum(c.gflop for c in cells))} | {'**params.yaml**' if text == shipped else ''} |")
+                     f"{_tflop(sum(c.gflop for c in cells))} | {'**params.yaml**' if params == shipped else ''} |")
     return "\n".join(lines) + "\n"

@@ -55,7 +55,8 @@ def _real(root: Path, params: dict, state_of) -> list[str]:
         fids = [read_json(root / paths.run_dir(dataset, paths.REAL_ROW, s) / "metrics.json")["fid"]
                 for s in params["seeds"] if state_of(f"score_real@{dataset}-{s}") == "current"]
         if fids:
-            rows.append(f"{dataset} {registry.metric('fid').format(sum(fids) / len(fids))} ({len(fids)} seeds)")
+            seeds = f"{len(fids)} seed{'s' if len(fids) > 1 else ''}"
+            rows.append(f"{dataset} {registry.metric('fid').format(sum(fids) / len(fids))} ({seeds})")
     return rows
 
 
