@@ -1,9 +1,10 @@
 """Smoke studies for the end-to-end tests: the smoke profile cut to one dataset and one variant.
 
-The inputs the seeded studies share (MNIST's data and smoke classifier) are
-built once per session by Snakemake in a copy of their own (`smoke_inputs`); a seeded study starts from
-them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
-Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
+The shared finished study (`local_study`) is the README's first run, its block run as written. The inputs
+the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake in a
+copy of their own (`smoke_inputs`); a seeded study starts from them, committed to its DVC lock, so neither
+front end rebuilds them. The DVC end-to-end test runs Fashion-MNIST unseeded, so every stage, the other
+dataset's source included, also runs through DVC.
 """
 import shutil
 
