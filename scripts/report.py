@@ -1,7 +1,8 @@
 """Merge the per-dataset summaries into results/summary.csv and results/summary.json (their timing
 columns into results/timing.csv and .json), write the leaderboard (results/leaderboard.json, the study's
-DVC metrics) and results/report.md: per dataset the home AI and enterprise AI picks (results/picks/) with
-their evidence, the time-to-threshold table, every variant's scores and the loss ranking."""
+DVC metrics), results/report.md (per dataset the home AI and enterprise AI picks (results/picks/) with
+their evidence, the time-to-threshold table, every variant's scores and the loss ranking) and the HTML
+report's front page (results/report_front.rst: the picks, then the ladders)."""
 import pandas as pd
 
 from ganbench import cli
@@ -9,7 +10,7 @@ from ganbench.config import load_params
 from ganbench.io import atomic_path, read_json, write_json
 from ganbench.reporting import leaderboard, outputs, summary
 from ganbench.reporting.picks import ROLES, from_record
-from ganbench.reporting.report import render
+from ganbench.reporting.report import front_page, render
 
 
 def run() -> None:
@@ -26,6 +27,8 @@ def run() -> None:
     write_json(outputs.LEADERBOARD_JSON, leaderboard.build(figures, chosen, params["report"]["quality"]))
     with atomic_path(outputs.REPORT_MD) as tmp:
         tmp.write_text(render(figures, runs, chosen, params) + "\n")
+    with atomic_path(outputs.REPORT_FRONT) as tmp:
+        tmp.write_text(front_page(figures, runs, chosen, params))
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from docutils.core import publish_parts
 
 from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
 from ganbench.reporting import comparisons, leaderboard, outputs, plots, plots_compare, summary
 from ganbench.reporting.figures import FIGURES, StudyView
 from ganbench.reporting.picks import off_budget, own_budgets, picks
-from ganbench.reporting.report import render
+from ganbench.reporting.report import front_page, render
 from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.frames import save_frame
 from ganbench.training.grids import save_grid
@@ -230,6 +231,22 @@ def test_a_ladder_is_drawn_as_a_waterfall_and_its_rungs_leave_the_component_pane
     assert "![the ladder as a waterfall, and what every other component buys](plots/mnist/components.png)" in ladder
     assert "| small | big | width: 0.5 -> 0.125 |" in ladder and "| tiny | small |" in ladder and "| other |" not in ladder
     assert "| other | tiny | width: 0.0625 -> 0.03125 |" in others.split("### Every variant")[0]
+
+
+def test_the_html_report_front_page_gives_the_picks_then_the_ladder_and_renders_cleanly(study):
+    params = {**PARAMS, "variants": {**PARAMS["variants"], "tiny": {"width": 0.0625}},
+              "report": {**PARAMS["report"], "compare": {"small": "big", "tiny": "small"}}}
+    for seed, fid in zip(params["seeds"], [30.0, 33.0]):
+        write_run(study, "tiny", seed, fid, 100_000, 1.0)
+    runs = collect(params, "mnist")
+    page = front_page(aggregate(runs), runs, {"mnist": picks(runs, params["report"])}, params)
+    rows = page.split(".. list-table::")[1].split("mnist: the ladder")[0]
+    assert "   * - mnist\n     - Enterprise AI\n     - big\n     - FID 11.00 ± 1.41 (2)\n     - 3.00 M\n" in rows
+    assert "   * - mnist\n     - Home AI\n     - small\n" in rows and "     - Home AI trained at home\n" in rows
+    assert ("mnist: the ladder from big to tiny, one component per rung (FID 11.00 -> 31.50); the rung that buys "
+            "the most: tiny (width: 0.125 -> 0.0625), +9.50, Welch p = ") in page
+    html = publish_parts(page, writer="html", settings_overrides={"report_level": 2, "halt_level": 2})
+    assert "<table" in html["html_body"] and "Enterprise AI" in html["html_body"]
 
 
 def test_every_variant_has_a_colour_of_its_own_beyond_ten():

@@ -145,7 +145,7 @@ STAGES: tuple[Stage, ...] = (
           outputs=(Output(outputs.SUMMARY_CSV, cache=False), Output(outputs.SUMMARY_JSON, cache=False),
                    Output(outputs.TIMING_CSV, cache=False), Output(outputs.TIMING_JSON, cache=False),
                    Output(outputs.LEADERBOARD_JSON, "metric", cache=False),
-                   Output(outputs.REPORT_MD, cache=False, report=True)),
+                   Output(outputs.REPORT_MD, cache=False, report=True), Output(outputs.REPORT_FRONT, cache=False)),
           params=("datasets", "seeds", "variants", "variant_defaults", "budget", "eval.samples", "report")),
     Stage("plot", (DATASET,), "--dataset {dataset}", inputs=(outputs.DATASET_SUMMARY_CSV, outputs.DATASET_TIMING_CSV),
           gathers=(Gather(_run_file("train_log.csv"), (VARIANT, SEED)), Gather(_run_file("frames"), (VARIANT, SEED)),

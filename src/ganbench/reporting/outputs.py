@@ -17,6 +17,7 @@ DATASET_TIMING_JSON = "results/timing/{dataset}.json"
 TIMING_CSV = "results/timing.csv"
 TIMING_JSON = "results/timing.json"
 REPORT_MD = "results/report.md"
+REPORT_FRONT = "results/report_front.rst"  # the front page of `snakemake --report` once the study is complete
 LEADERBOARD_JSON = "results/leaderboard.json"  # the DVC metrics: the study's leaderboard
 PICKS_JSON = "results/picks/{dataset}.json"  # the home AI and enterprise AI picks, with their evidence
 PICK_GIF = "results/picks/{dataset}-{role}.gif"  # the training GIF of a pick (seed 0)

@@ -86,26 +86,53 @@ def _where(role: str, params: dict) -> str:
                                "device could train itself"}[role]
 
 
-def _answer_lines(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[str]:
-    """The picks of every dataset in one table, first in the report: what a reader came for."""
-    lines = ["## The answer", "",
-             "| dataset | pick | variant | quality (seeds) | G params | G MFLOP/img | train GFLOP | lead over the runner-up |",
-             "|---|---|---|---:|---:|---:|---:|---|"]
+ANSWER_COLUMNS = ("dataset", "pick", "variant", "quality (seeds)", "G params", "G MFLOP/img", "train GFLOP",
+                  "lead over the runner-up")
+
+
+def answer(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[tuple[str, ...]]:
+    """The picks of every dataset as rows of `ANSWER_COLUMNS`: what a reader came for, first in the report
+    and on the HTML report's front page."""
+    rows = []
     for dataset, chosen in chosen_by_dataset.items():
         for role in ROLES:
             choice = chosen[role]
             if choice.variant is None:
-                lines.append(f"| {dataset} | {PICK_NAMES[role]} | none | - | - | - | - | - |")
+                rows.append((dataset, PICK_NAMES[role], "none", *["-"] * 5))
                 continue
             entry = summary[dataset][choice.variant]
-            p = "no runner-up" if choice.runner_up is None else (
+            lead = "no runner-up" if choice.runner_up is None else (
                 f"{choice.runner_up}, p = {'n/a' if math.isnan(choice.p_value) else f'{choice.p_value:.2g}'}"
                 f"{'' if choice.conclusive else ' (inconclusive)'}")
             gflop = "home_gflop" if choice.metric.startswith("home_") else "train_gflop"
-            lines.append(f"| {dataset} | {PICK_NAMES[role]} | **{choice.variant}** | {metric_label(choice.metric)} "
-                         f"{cell(entry, choice.metric)} ({entry[choice.metric]['n']}) | {cell(entry, 'generator_params')} | "
-                         f"{cell(entry, 'generator_mflops_per_image')} | {cell(entry, gflop)} | {p} |")
+            rows.append((dataset, PICK_NAMES[role], choice.variant,
+                         f"{metric_label(choice.metric)} {cell(entry, choice.metric)} ({entry[choice.metric]['n']})",
+                         cell(entry, "generator_params"), cell(entry, "generator_mflops_per_image"), cell(entry, gflop),
+                         lead))
+    return rows
+
+
+def _answer_lines(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[str]:
+    lines = ["## The answer", "", "| " + " | ".join(ANSWER_COLUMNS) + " |", "|---|---|---|---:|---:|---:|---:|---|"]
+    for row in answer(summary, chosen_by_dataset):
+        bold = (*row[:2], f"**{row[2]}**" if row[2] != "none" else row[2], *row[3:])
+        lines.append("| " + " | ".join(bold) + " |")
     return lines + ["", "Each pick, its pool and its evidence are in the dataset's section below.", ""]
+
+
+def ladder_sentence(params: dict, data: pd.DataFrame, variants: dict, metric: str) -> str | None:
+    """The ladder of one dataset in a sentence (first rung to last, and the rung that buys the most), or None
+    when params' comparisons form no ladder."""
+    chain, rungs, _ = comparisons.split_ladder(params, comparisons.compare(params, data, metric), set(variants))
+    if not rungs:
+        return None
+    first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
+    sign = 1 if registry.metric(metric).lower_is_better else -1
+    best = min((r for r in rungs if not math.isnan(r.delta)), key=lambda r: sign * r.delta, default=None)
+    span = f" ({metric_label(metric)} {first:.2f} -> {last:.2f})" if first is not None and last is not None else ""
+    most = (f"; the rung that buys the most: {best.variant} ({best.change}), {best.delta:+.2f}, Welch p = "
+            f"{'n/a' if math.isnan(best.p_value) else f'{best.p_value:.2g}'}" if best else "")
+    return f"the ladder from {chain[0]} to {chain[-1]}, one component per rung{span}{most}"
 
 
 def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.DataFrame, params: dict) -> list[str]:
@@ -263,4 +290,27 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         paragraph = _loss_paragraph(healthy, comparisons.loss_rows(params, rows), metric, settings["alpha"])
         lines += ["", paragraph] if paragraph else []
         lines += ["", "Figures: " + ", ".join(f"[{fig.title}](plots/{dataset}/{fig.name}.png)" for fig in FIGURES), ""]
+    return "\n".join(lines)
+
+
+def front_page(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[str, Pick]], params: dict) -> str:
+    """The HTML report's front page (reStructuredText, `snakemake --report`): the picks of every dataset with
+    their quality, cost and Welch p, then each dataset's ladder; the evidence is in results/report.md."""
+    metric = params["report"]["quality"]
+    lines = ["ganbench study: the answer", "=" * 26, "",
+             f"Datasets {', '.join(params['datasets'])}; {len(params['variants'])} variants; seeds "
+             f"{', '.join(map(str, params['seeds']))}. Each pick with its quality (mean ± std over seeds), its "
+             "generator's cost, the training compute it was read at, and Welch's t-test against the runner-up "
+             f"(p < {params['report']['alpha']:g} counts).", "",
+             ".. list-table::", "   :header-rows: 1", ""]
+    for row in [ANSWER_COLUMNS, *answer(summary, chosen_by_dataset)]:
+        lines += [f"   * - {row[0]}", *(f"     - {value}" for value in row[1:])]
+    lines.append("")
+    for dataset, variants in summary.items():
+        trained = {name: entry for name, entry in variants.items() if name != REAL_ROW}
+        sentence = ladder_sentence(params, runs[runs["dataset"] == dataset], trained, metric)
+        if sentence:
+            lines += [f"{dataset}: {sentence}.", ""]
+    lines += ["Every pick's pool and evidence, what each component buys, every variant's scores and time to threshold: "
+              "``results/report.md`` (below, with the figures); the settings: ``params.yaml``.", ""]
     return "\n".join(lines)
