@@ -158,8 +158,10 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
 
 
 def test_snakemake_html_report_bundles_the_figures_and_the_report(local_study, tmp_path):
-    """`snakemake --report` (README): captions resolve, and the one-file report holds every figure.
+    """`snakemake --report` (README): captions resolve, the one-file report holds every figure, and its front
+    page (results/report_front.rst) gives the picks.
     Written outside the shared study, which other tests compare file by file."""
     snakemake(local_study, "--report", str(tmp_path / "report.html"))
     page = (tmp_path / "report.html").read_text(errors="replace")
     assert len(page) > 100_000 and "time_to_quality.png" in page and "report.md" in page
+    assert "the answer" in page and "Enterprise AI" in page and "dcgan_ns" in page  # the front page: the picks
