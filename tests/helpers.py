@@ -25,6 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
 PARAMS_READ = Path("logs/params_read.jsonl")
 GANBENCH = (sys.executable, "-m", "ganbench")
+GIT_IDENTITY = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")  # for commands that commit as a user
+                for what, value in (("NAME", "t"), ("EMAIL", "t@t"))}
 
 
 def env(root: Path) -> dict:
@@ -70,8 +72,23 @@ def two_seeds(params: dict) -> None:
 
 
 def commit(root: Path, message: str) -> None:
+    """Commit everything in `root` (an empty commit when nothing changed)."""
     sh(root, "git", "add", "-A")
-    sh(root, "git", *GIT_USER, "commit", "-qm", message)
+    sh(root, "git", *GIT_USER, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def run_readme_block(root: Path, name: str, params_log: Path) -> str:
+    """Run the README's shell block marked `<!-- ganbench:run NAME -->` in `root`, as written (bash, stopping
+    at the first failing command), as a user would; fail the test with its output unless it succeeds. The
+    params every process read go to `params_log` (the block may cd into a directory it makes)."""
+    from ganbench.pipeline.docs import runnable
+
+    code = runnable((root / "README.md").read_text())[name]
+    params_log.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", code], cwd=root, capture_output=True, text=True,
+                          env={**env(root), **GIT_IDENTITY, "GANBENCH_PARAMS_LOG": str(params_log)}, timeout=1800)
+    assert done.returncode == 0, f"README block {name} failed:\n{code}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout + done.stderr
 
 
 def _outputs(root: Path):

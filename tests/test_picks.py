@@ -31,28 +31,42 @@ def test_a_lead_beyond_the_seed_spread_is_conclusive_and_one_within_it_is_not():
     assert close.variant == "big" and not close.conclusive and close.p_value > 0.5
 
 
-def test_home_pick_respects_the_budget_and_unstable_variants_are_not_eligible():
+def test_home_pick_respects_the_device_and_unstable_variants_are_not_eligible():
     runs = runs_of({"big": [5.0, 5.1, 5.2], "small": [20.0, 21.0, 22.0], "smaller": [30.0, 31.0, 29.0],
                     "flaky": [1.0, 1.0, 90.0]}, {"big": 3_000_000, "small": 500_000, "smaller": 100_000,
                                                  "flaky": 100_000}, diverged=("flaky",))
     chosen = picks(runs, SETTINGS)
     assert chosen["enterprise"].variant == "big" and chosen["home"].variant == "small"
     assert chosen["home"].runner_up == "smaller" and chosen["home"].conclusive
-    assert chosen["home"].candidates == ("small", "smaller") and chosen["home"].metric == "home_fid"
-    assert picks(runs, {**SETTINGS, "home": {**HOME, "max_generator_mflops": 4.0}})["home"].variant is None
+    assert chosen["home"].candidates == ("small", "smaller") and chosen["home"].metric == "fid"
+    assert chosen["trained_at_home"].candidates == ("small", "smaller") and chosen["trained_at_home"].metric == "home_fid"
+    tiny_device = {**SETTINGS, "home": {**HOME, "max_generator_mflops": 4.0}}
+    assert picks(runs, tiny_device)["home"].variant is None and picks(runs, tiny_device)["trained_at_home"].variant is None
 
 
-def test_the_home_pick_is_read_at_the_home_budget_not_at_the_end():
-    """A model that is better at the end but worse within the home budget is not the home pick."""
+def test_the_home_pick_is_read_at_the_end_of_training_and_the_trained_at_home_view_at_the_home_budget():
+    """Training is paid once, by whoever ships the model: the home pick is the device-sized generator that is
+    best when trained to the end; a model better at the end but worse within the home budget is not the
+    pick of the trained-at-home view."""
     runs = runs_of({"fast": [30.0, 31.0, 29.0], "slow": [10.0, 11.0, 9.0]}, {"fast": 100_000, "slow": 100_000},
                    home={"fast": [40.0, 41.0, 39.0], "slow": [90.0, 95.0, 85.0]})
     chosen = picks(runs, SETTINGS)
-    assert chosen["enterprise"].variant == "slow" and chosen["home"].variant == "fast"
-    record = as_record(chosen["home"], runs)
+    assert chosen["enterprise"].variant == "slow" and chosen["home"].variant == "slow"
+    assert chosen["trained_at_home"].variant == "fast"
+    record = as_record(chosen["trained_at_home"], runs)
     assert record["metric"] == "home_fid" and [c["variant"] for c in record["candidates"]] == ["fast", "slow"]
     assert record["candidates"][0]["values"] == [40.0, 41.0, 39.0]
     assert record["candidates"][0]["generator_params"] == 100_000 and record["candidates"][0]["mean"] == 40.0
-    assert from_record(record) == chosen["home"]
+    assert from_record(record) == chosen["trained_at_home"]
+
+
+def test_a_home_sized_generator_trained_to_a_budget_of_its_own_can_be_the_home_pick_not_the_enterprise_one():
+    runs = runs_of({"big": [5.0, 5.1, 5.2], "small": [20.0, 21.0, 22.0], "small_long": [9.0, 9.5, 9.2]},
+                   {"big": 3_000_000, "small": 500_000, "small_long": 500_000})
+    excluded = {"home": set(), "enterprise": {"small_long"}, "trained_at_home": set()}
+    chosen = picks(runs, SETTINGS, excluded)
+    assert chosen["home"].variant == "small_long" and chosen["home"].runner_up == "small"
+    assert chosen["enterprise"].variant == "big" and "small_long" not in chosen["enterprise"].candidates
 
 
 def test_welch_needs_two_seeds_a_side():

@@ -1,16 +1,18 @@
 """Study-level stages on a synthetic results tree: summary table, picks, report, Pareto front, figures."""
+import io
 import json
 
 import numpy as np
 import pandas as pd
 import pytest
+from docutils.core import publish_parts
 
 from ganbench import paths
 from ganbench.evaluation.protocol import ProtocolMismatch
-from ganbench.reporting import comparisons, outputs, plots, plots_compare
+from ganbench.reporting import comparisons, leaderboard, outputs, plots, plots_compare, summary
 from ganbench.reporting.figures import FIGURES, StudyView
 from ganbench.reporting.picks import off_budget, own_budgets, picks
-from ganbench.reporting.report import render
+from ganbench.reporting.report import front_page, render
 from ganbench.reporting.summary import aggregate, collect
 from ganbench.training.frames import save_frame
 from ganbench.training.grids import save_grid
@@ -101,6 +103,35 @@ def test_summary_has_per_class_means_and_columns_by_label_and_by_predicted_class
     assert "intra_fid_mean_by_label" in summary["real"] and "intra_fid_mean_by_label" not in summary["small"]
 
 
+def test_what_the_machine_measured_is_kept_apart_and_joined_back_for_readers(study):
+    """Two runs of the same study differ only in what the machine measured: summaries and leaderboard
+    without it are the same bytes; results/timing/ holds it, keyed by run."""
+    runs = collect(PARAMS, "mnist")
+    summary.write("mnist", runs)
+    table = pd.read_csv(outputs.dataset_summary("mnist", "csv"))
+    timed = pd.read_csv(outputs.dataset_summary("mnist", "csv", timing=True))
+    assert {"train_gflop", "steps_done", "generator_params", "gflops_to_fid_30", "fid"} <= set(table.columns)
+    measured = {"train_seconds", "home_seconds", "cores_busy", "peak_rss_mb", "latency_ms_median", "train_step_seconds",
+                "train_achieved_gflops_per_s", "seconds_to_fid_30", "seconds_to_fid_15"}
+    assert measured <= set(timed.columns) and not measured & set(table.columns)
+    assert list(timed.columns[:3]) == ["dataset", "variant", "seed"] and len(timed) == len(table)
+    as_csv = {"index": False, "float_format": summary.FLOAT_FORMAT}
+    whole = pd.read_csv(io.StringIO(runs.to_csv(**as_csv)))  # the table as one CSV would hold it
+    assert summary.read_runs("mnist")[runs.columns].to_csv(**as_csv) == whole.to_csv(**as_csv)
+    figures = summary.read_figures("mnist")
+    assert figures["big"]["train_seconds"]["mean"] == pytest.approx(3.5) and figures["big"]["fid"]["mean"] == 11.0
+    assert "train_seconds" not in json.loads(outputs.dataset_summary("mnist", "json").read_text())["mnist"]["big"]
+    board = leaderboard.build({"mnist": figures}, {"mnist": picks(runs, PARAMS["report"])}, "fid")
+    assert not {key for row in board["mnist"].values() for key in row} & measured
+
+    before = {p: p.read_bytes() for p in sorted((study / "results/summary").glob("*"))}
+    trained = study / paths.run_dir("mnist", "big", 0) / "train.json"
+    trained.write_text(json.dumps({**json.loads(trained.read_text()), "train_seconds": 30.0, "peak_rss_mb": 1.0}))
+    summary.write("mnist", collect(PARAMS, "mnist"))
+    assert {p: p.read_bytes() for p in sorted((study / "results/summary").glob("*"))} == before
+    assert summary.read_figures("mnist")["big"]["train_seconds"]["mean"] == pytest.approx(17.0)
+
+
 def test_summary_refuses_runs_scored_under_different_protocols(study):
     path = study / "results/mnist/small/seed1/metrics.json"
     metrics = json.loads(path.read_text())
@@ -115,6 +146,7 @@ def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
     chosen = picks(runs, PARAMS["report"])
     assert chosen["enterprise"].variant == "big" and chosen["enterprise"].runner_up == "small"
     assert chosen["home"].variant == "small" and chosen["home"].runner_up is None  # broken diverged: not eligible
+    assert chosen["trained_at_home"].variant == "small" and chosen["trained_at_home"].metric == "home_fid"
     strict = {**PARAMS["report"], "home": {"max_generator_params": 1_000_000, "max_generator_mflops": 1.0}}
     assert picks(runs, strict)["home"].variant is None
 
@@ -122,9 +154,19 @@ def test_picks_respect_the_home_budget_and_leave_out_diverged_variants(study):
 def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(study):
     runs = collect(PARAMS, "mnist")
     text = render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
-    assert "**Home AI: small**, the best FID at the home budget (150 GFLOP) among the generators that fit a home " \
-           "device: 27.00 ± 2.83 over 2 seeds" in text
-    assert "**Enterprise AI: big**, the best FID at the full budget (300 GFLOP), any generator: 11.00 ± 1.41" in text
+    assert "**Home AI: small**, the best FID among the generators that fit a home device (at most 1,000,000 " \
+           "parameters and 10 MFLOP per image), each at the end of its own training, whatever that cost (training is " \
+           "paid once, by whoever ships the model): the model to ship to a home device: 22.00 ± 2.83 over 2 seeds, " \
+           "trained to 300 GFLOP" in text
+    assert "**Home AI trained at home: small**, the best FID at the home budget (150 GFLOP, matched compute) among " \
+           "the generators that fit a home device (at most 1,000,000 parameters and 10 MFLOP per image): what a home " \
+           "device could train itself: 27.00 ± 2.83 over 2 seeds, trained to 150 GFLOP" in text
+    assert "**Enterprise AI: big**, the best FID at the full budget (300 GFLOP), any generator: the model to run in " \
+           "a data centre, at the study's matched compute: 11.00 ± 1.41" in text
+    answer = text.split("## The answer")[1].split("## mnist")[0]  # first, before any dataset's evidence
+    assert "| mnist | Enterprise AI | **big** | FID 11.00 ± 1.41 (2) | 3.00 M | 27.0 | 300 | small, p = " in answer
+    assert "| mnist | Home AI | **small** | FID 22.00 ± 2.83 (2) | 0.20 M | 2.0 | 300 | no runner-up |" in answer
+    assert "| mnist | Home AI trained at home | **small** | FID at the home budget 27.00 ± 2.83 (2) |" in answer
     assert "leads **small** by 11.00 FID" in text and "Candidates (2): big 11.00 ± 1.41, small 22.00 ± 2.83" in text
     assert "| small | big | width: 0.5 -> 0.125 | 22.00 ± 2.83 | +11.00 |" in text  # one factor, named
     assert "| real data (floor) | 1.10 ± 0.14" in text
@@ -142,7 +184,7 @@ def test_a_variant_with_a_budget_of_its_own_is_shown_beside_the_picks_not_among_
               "report": {**PARAMS["report"], "compare": {**PARAMS["report"]["compare"], "long": "big"}}}
     for seed, fid in zip(params["seeds"], [4.0, 6.0]):
         write_run(study, "long", seed, fid, 3_000_000, 27.0)
-    assert off_budget(params) == {"enterprise": {"long"}, "home": set()}
+    assert off_budget(params) == {"home": set(), "enterprise": {"long"}, "trained_at_home": set()}
     own = own_budgets(params)
     assert own["long"] == {**params["budget"], "train_gflop": 1200.0} and own["big"] == params["budget"]
     runs = collect(params, "mnist")
@@ -191,6 +233,22 @@ def test_a_ladder_is_drawn_as_a_waterfall_and_its_rungs_leave_the_component_pane
     assert "| other | tiny | width: 0.0625 -> 0.03125 |" in others.split("### Every variant")[0]
 
 
+def test_the_html_report_front_page_gives_the_picks_then_the_ladder_and_renders_cleanly(study):
+    params = {**PARAMS, "variants": {**PARAMS["variants"], "tiny": {"width": 0.0625}},
+              "report": {**PARAMS["report"], "compare": {"small": "big", "tiny": "small"}}}
+    for seed, fid in zip(params["seeds"], [30.0, 33.0]):
+        write_run(study, "tiny", seed, fid, 100_000, 1.0)
+    runs = collect(params, "mnist")
+    page = front_page(aggregate(runs), runs, {"mnist": picks(runs, params["report"])}, params)
+    rows = page.split(".. list-table::")[1].split("mnist: the ladder")[0]
+    assert "   * - mnist\n     - Enterprise AI\n     - big\n     - FID 11.00 ± 1.41 (2)\n     - 3.00 M\n" in rows
+    assert "   * - mnist\n     - Home AI\n     - small\n" in rows and "     - Home AI trained at home\n" in rows
+    assert ("mnist: the ladder from big to tiny, one component per rung (FID 11.00 -> 31.50); the rung that buys "
+            "the most: tiny (width: 0.125 -> 0.0625), +9.50, Welch p = ") in page
+    html = publish_parts(page, writer="html", settings_overrides={"report_level": 2, "halt_level": 2})
+    assert "<table" in html["html_body"] and "Enterprise AI" in html["html_body"]
+
+
 def test_every_variant_has_a_colour_of_its_own_beyond_ten():
     names = [f"v{i}" for i in range(18)]
     colours = plots.palette_for(names)
@@ -206,9 +264,7 @@ def test_pareto_front_keeps_only_undominated_points():
 
 def test_every_figure_is_drawn_and_redrawn_byte_for_byte(study):
     """Same results -> the same PNG bytes, so DVC sees a rerun plot stage as unchanged."""
-    path = study / outputs.dataset_summary("mnist", "csv")
-    path.parent.mkdir(parents=True)
-    collect(PARAMS, "mnist").to_csv(path, index=False)
+    summary.write("mnist", collect(PARAMS, "mnist"))
     view = StudyView(PARAMS, "mnist")
     drawn = {}
     for attempt in ("first", "second"):

@@ -9,7 +9,8 @@
     ganbench hours                      # Snakemake's job times per stage -> results/hours.md (after a study)
     ganbench plots-diff [REV ...]       # `dvc plots diff` as PNG + self-contained HTML (works offline)
     ganbench remote [URL] [--local]     # set up the DVC remote (default ../ganbench-dvc-remote)
-    ganbench dag [--check]              # regenerate dvc.yaml, the schema's name lists and the report captions (or --check)
+    ganbench dag [--check]              # regenerate dvc.yaml, the schema's name lists, the report captions and the
+                                        # docs' generated blocks (or --check: exit 1 naming what is stale)
     ganbench rebuild mnist/cdcgan/0     # a landed cell's heavy outputs made again, compared with dvc.lock and git
     ganbench prove HEAD~1 mnist/cdcgan/0   # run cells at a commit and at HEAD: is the code change neutral here?
     ganbench relock                     # record proven code changes of stale stages in dvc.lock
@@ -50,9 +51,11 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _study(args: argparse.Namespace) -> None:
+    from ganbench.pipeline import docs
     from ganbench.pipeline.study import run_part
 
     print(run_part(args.hours, args.params).report())
+    docs.write(names=("study",))  # README's "where the study stands" lands with the part's records
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -111,17 +114,18 @@ def _remote(args: argparse.Namespace) -> None:
 
 
 def _dag(args: argparse.Namespace) -> int:
-    from ganbench.pipeline import captions, dvc_yaml, schema_enums
+    from ganbench.pipeline import captions, docs, dvc_yaml, schema_enums
 
-    if not args.check:
-        print(dvc_yaml.write(), schema_enums.write(), *captions.write(), sep="\n")
+    if not args.check:  # the schema first: the settings page is generated from it
+        print(dvc_yaml.write(), schema_enums.write(), *captions.write(), *docs.write(), sep="\n")
         return 0
     problems = [] if dvc_yaml.DVC_YAML.read_text() == dvc_yaml.render() else [str(dvc_yaml.DVC_YAML)]
     problems += [str(schema_enums.SCHEMA)] if schema_enums.stale() else []
     problems += [str(p) for p in captions.stale()]
+    problems += docs.stale()
     if problems:
-        print(f"{', '.join(problems)}: not what the stage table and the figure registry generate: run `ganbench dag`",
-              file=sys.stderr)
+        print(f"{', '.join(problems)}: not what the stage table, the registries, the schema, profiles/ and the "
+              "shipped records generate: run `ganbench dag`", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -188,8 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     remote.add_argument("--name", default=DEFAULT_NAME)
     remote.add_argument("--local", action="store_true", help="write .dvc/config.local (this clone only)")
     remote.set_defaults(run=_remote)
-    dag = sub.add_parser("dag", help="regenerate dvc.yaml from the stage table")
-    dag.add_argument("--check", action="store_true", help="only check that dvc.yaml is current (exit 1 if not)")
+    dag = sub.add_parser("dag", help="regenerate dvc.yaml, the schema's name lists, the report captions and the "
+                                     "docs' generated blocks")
+    dag.add_argument("--check", action="store_true", help="only check that they are current (exit 1 naming the "
+                                                          "stale files and blocks)")
     dag.set_defaults(run=_dag)
     rebuild = sub.add_parser("rebuild", help="make landed cells' heavy outputs again; compare them with dvc.lock "
                                              "(exit 1 if any differs)")

@@ -1,14 +1,16 @@
 """Smoke studies for the end-to-end tests: the smoke profile cut to one dataset and one variant.
 
-The inputs the seeded studies share (MNIST's data and smoke classifier) are
-built once per session by Snakemake in a copy of their own (`smoke_inputs`); a seeded study starts from
-them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
-Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
+The shared finished study (`local_study`) is the README's first run, its block run as written. The inputs
+the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake in a
+copy of their own (`smoke_inputs`); a seeded study starts from them, committed to its DVC lock, so neither
+front end rebuilds them. The DVC end-to-end test runs Fashion-MNIST unseeded, so every stage, the other
+dataset's source included, also runs through DVC.
 """
 import shutil
 
 import pytest
-from helpers import GANBENCH, commit, edit_params, sh, snakemake, two_seeds
+import yaml
+from helpers import GANBENCH, PARAMS_READ, commit, edit_params, run_readme_block, sh, snakemake, two_seeds
 
 SEEDED = "mnist"  # the dataset of every seeded study
 INPUT_STAGES = ("fetch_data", "train_classifier")
@@ -48,13 +50,38 @@ def smoke_study(repo_copy, smoke_inputs):
     return make
 
 
+def cut_smoke_profile(root, dataset: str, variant: str) -> None:
+    """profiles/smoke.yaml of the copy at `root` cut to one dataset and one variant, so that `ganbench profile
+    smoke` there gives the params `cut(dataset, variant)` gives (checked)."""
+    from ruamel.yaml import YAML
+
+    from ganbench.pipeline.profiles import materialise
+
+    expected = yaml.safe_load(materialise("smoke", root / "profiles"))
+    cut(dataset, variant)(expected)
+    rt, path = YAML(), root / "profiles/smoke.yaml"
+    profile = rt.load(path.read_text())
+    profile.insert(0, "datasets", [dataset])
+    for name in [v for v in profile["variants"] if v != variant]:
+        del profile["variants"][name]
+    with path.open("w") as f:
+        rt.dump(profile, f)
+    assert yaml.safe_load(materialise("smoke", root / "profiles")) == expected
+
+
 @pytest.fixture(scope="session")
-def local_study(smoke_study):
-    """A finished (seeded) study in `<tmp>/ganbench`, shared by the tests of every module: read it, never
-    change it (take a `study_copy` to change one)."""
-    root = smoke_study("local")
-    snakemake(root, "--cores", "2")
-    return root
+def local_study(repo_copy):
+    """The README's five-minute first run (its `first-run` block, run as written) in a copy whose smoke profile
+    is cut to MNIST and dcgan_ns: the finished study in `<tmp>/ganbench-smoke`, the clone the block makes, shared
+    by the tests of every module: read it, never change it (take a `study_copy` to change one)."""
+    root = repo_copy("local", git=True)
+    cut_smoke_profile(root, SEEDED, "dcgan_ns")
+    commit(root, "the smoke profile cut to one dataset and one variant")
+    study = root.parent / "ganbench-smoke"
+    log = root.parent / "params_read.jsonl"
+    run_readme_block(root, "first-run", log)
+    shutil.move(log, study / PARAMS_READ)  # where test_every_stage_declares_the_params_it_reads looks
+    return study
 
 
 @pytest.fixture

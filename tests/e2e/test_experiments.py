@@ -1,8 +1,12 @@
-"""The used-by flow on a finished (reduced) smoke study: a param edit, `dvc repro`, `dvc metrics
-diff`; then DVC experiments: `dvc exp run`, a queued sweep (`--queue` + `dvc queue start`),
+"""The used-by flow on a finished (reduced) smoke study: the README's compare recipe (its `compare` block,
+run as written: `dvc exp run -S`, `dvc metrics diff`, `ganbench plots-diff`); then DVC experiments: a queued
+sweep (`--queue` + `dvc queue start`),
 `dvc exp show` / `dvc exp diff`, `dvc exp apply` / `dvc exp branch`, `dvc plots diff` (DVC's HTML
 and the offline PNG). After each step that changes the workspace, `ganbench sync --from dvc`
 brings Snakemake in step, and then neither tool has work left.
+
+The steps build on each other through module fixtures (`edited`: the README's experiment; `swept`: a second
+one, queued), so every test also passes alone (`pytest <its id>`) and the steps run once.
 
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
@@ -14,20 +18,20 @@ import sys
 import time
 
 import pytest
-from helpers import commit, dvc_json, edit_params, output_mtimes, sh, snakemake
+from helpers import PARAMS_READ, commit, dvc_json, edit_params, output_mtimes, run_readme_block, sh, snakemake
 
 from ganbench.pipeline.codedeps import code_deps
 from ganbench.pipeline.stages import STAGES
 
 pytestmark = pytest.mark.e2e
-LR = "variants.dcgan_ns.g_opt.lr"
+LOSS = "variants.dcgan_ns.loss"  # the README's experiment: non_saturating -> hinge
 CELL = "results/mnist/dcgan_ns/seed0"
 HEAVY = "artifacts/mnist/dcgan_ns/seed0"
 LEADERBOARD, FID = "results/leaderboard.json", "mnist.dcgan_ns.fid"  # the DVC metrics file and its key
 # what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
 # per-dataset stages that read every cell; never the data, the classifier or the real-data row
 DOWNSTREAM = (f"{CELL}/", f"{HEAVY}/", "results/profile/dcgan_ns", "results/summary", "results/picks/", "results/report.md",
-              "results/leaderboard.json", "results/plots/mnist/")
+              "results/leaderboard.json", "results/plots/mnist/", "results/plots_diff/")  # the last: the block's plots-diff
 
 
 def dvc(root, *args: str) -> str:
@@ -126,22 +130,42 @@ def test_editing_a_module_stales_exactly_the_stages_that_import_it(study, edit):
     assert dvc_json(study, "status") == {}
 
 
-def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study):
-    edit_params(study, lambda p: p["classifier"].update(train_samples=3000))
+@pytest.fixture(scope="module")
+def edited(study) -> dict:
+    """The README's `compare` block run as written in the study (HEAD is the baseline): its output and the
+    outputs it rewrote."""
+    before = output_mtimes(study)
+    said = run_readme_block(study, "compare", study / PARAMS_READ)
+    return {"said": said, "rerun": {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}}
+
+
+@pytest.fixture(scope="module")
+def swept(edited, study) -> None:
+    """Two experiments: the README's `hinge` and a queued `lsgan`."""
+    dvc(study, "exp", "run", "--queue", "-S", f"{LOSS}=least_squares", "-n", "lsgan")
+    dvc(study, "queue", "start")
+    assert "Success" in wait_for_queue(study)
+
+
+def test_a_param_of_the_classifier_stales_the_classifier_alone(study):
+    params = study / "params.yaml"
+    before = params.read_bytes()
+    edit_params(study, lambda p: p["classifier"].update(train_samples=p["classifier"]["train_samples"] + 1000))
     # dvc status names the stages whose own params changed (repro would then run all downstream)
     assert set(dvc_json(study, "status")) == {"train_classifier@mnist"}
-    edit_params(study, lambda p: p["classifier"].update(train_samples=2000))  # undone
+    params.write_bytes(before)  # undone
     assert dvc_json(study, "status") == {}
 
-    edit_params(study, lambda p: p["variants"]["dcgan_ns"].setdefault("g_opt", {}).update(lr=0.001))
+
+def test_the_readme_compare_recipe_reruns_only_the_edited_variant_and_metrics_diff_shows_it(study, edited):
     # the variant's cell (training and profile read its params) and the stages listing the variants
-    assert set(dvc_json(study, "status")) == {"train@mnist-dcgan_ns-0", "profile@dcgan_ns",
-                                             "summarize@mnist", "pick@mnist", "plot@mnist", "report"}
-    before = output_mtimes(study)
-    dvc(study, "repro")
-    rerun = {name for name, mtime in output_mtimes(study).items() if before.get(name) != mtime}
-    assert f"{HEAVY}/generator.keras" in rerun and f"{CELL}/metrics.json" in rerun
-    assert [name for name in rerun if not name.startswith(DOWNSTREAM)] == []
+    assert set(re.findall(r"Running stage '([^']+)'", edited["said"])) == {
+        "train@mnist-dcgan_ns-0", "generate@mnist-dcgan_ns-0", "score@mnist-dcgan_ns-0", "profile@dcgan_ns",
+        "summarize@mnist", "pick@mnist", "plot@mnist", "report"}
+    assert f"{HEAVY}/generator.keras" in edited["rerun"] and f"{CELL}/metrics.json" in edited["rerun"]
+    assert [name for name in edited["rerun"] if not name.startswith(DOWNSTREAM)] == []
+    assert any(FID in line for line in edited["said"].splitlines())  # the block's `dvc metrics diff HEAD`
+    assert list((study / "results/plots_diff").glob("*.png"))  # and its `ganbench plots-diff`
 
     diff = dvc_json(study, "metrics", "diff")  # HEAD (the baseline) against the workspace
     assert list(diff) == [LEADERBOARD]  # the one metrics file: per-run files are versioned, not metrics
@@ -152,45 +176,38 @@ def test_param_edit_reruns_only_the_edited_variant_and_metrics_diff_shows_it(stu
     assert_in_step(study)
 
 
-def test_queued_sweep_show_and_diff(study):
-    dvc(study, "exp", "run", "-n", "lr-1e-3")  # the edited workspace as an experiment: nothing to rerun
-    dvc(study, "exp", "run", "--queue", "-S", f"{LR}=0.0005", "-n", "lr-5e-4")
-    dvc(study, "queue", "start")
-    assert "Success" in wait_for_queue(study)
-
+def test_queued_sweep_show_and_diff(study, swept):
     shown = dvc_json(study, "exp", "show")
-    fids = {name: metric(shown, name) for name in ("lr-1e-3", "lr-5e-4")}
-    assert all(f > 0 for f in fids.values()) and fids["lr-1e-3"] != fids["lr-5e-4"]
+    fids = {name: metric(shown, name) for name in ("hinge", "lsgan")}
+    assert all(f > 0 for f in fids.values()) and fids["hinge"] != fids["lsgan"]
 
-    diff = dvc_json(study, "exp", "diff", "lr-1e-3", "lr-5e-4")
-    assert diff["params"]["params.yaml"][LR]["old"] == 0.001
-    assert diff["params"]["params.yaml"][LR]["new"] == 0.0005
+    diff = dvc_json(study, "exp", "diff", "hinge", "lsgan")
+    assert diff["params"]["params.yaml"][LOSS]["old"] == "hinge"
+    assert diff["params"]["params.yaml"][LOSS]["new"] == "least_squares"
     assert diff["metrics"][LEADERBOARD][FID]["diff"] != 0
 
 
-def test_apply_and_branch_keep_an_experiment(study):
-    dvc(study, "exp", "apply", "lr-5e-4")
+def test_apply_and_branch_keep_an_experiment(study, swept):
+    dvc(study, "exp", "apply", "lsgan")
     applied = json.loads((study / f"{CELL}/metrics.json").read_text())
-    assert applied["fid"] == pytest.approx(metric(dvc_json(study, "exp", "show"), "lr-5e-4"), abs=1e-4)
+    assert applied["fid"] == pytest.approx(metric(dvc_json(study, "exp", "show"), "lsgan"), abs=1e-4)
     assert_in_step(study)  # the applied experiment's outputs count as built for both tools
 
-    dvc(study, "exp", "branch", "lr-1e-3", "keep-lr-1e-3")
-    branches = sh(study, "git", "branch", "--list", "keep-lr-1e-3")
-    assert "keep-lr-1e-3" in branches
-    kept = sh(study, "git", "show", "keep-lr-1e-3:params.yaml")
-    assert "lr: 0.001" in kept
+    dvc(study, "exp", "branch", "hinge", "keep-hinge")
+    assert "keep-hinge" in sh(study, "git", "branch", "--list", "keep-hinge")
+    assert "loss: hinge" in sh(study, "git", "show", "keep-hinge:params.yaml")
 
 
-def test_plots_diff_overlays_two_experiments_in_html_and_png(study):
+def test_plots_diff_overlays_two_experiments_in_html_and_png(study, swept):
     out = study / "plots_diff"
-    dvc(study, "plots", "diff", "lr-1e-3", "lr-5e-4", "-o", str(out / "dvc"))
+    dvc(study, "plots", "diff", "hinge", "lsgan", "-o", str(out / "dvc"))
     page = (out / "dvc/index.html").read_text()
-    assert "lr-1e-3" in page and "lr-5e-4" in page  # DVC's page: one colour per experiment
+    assert "hinge" in page and "lsgan" in page  # DVC's page: one colour per experiment
 
     target = f"{CELL}/train_log.csv"
-    sh(study, sys.executable, "-m", "ganbench", "plots-diff", "lr-1e-3", "lr-5e-4", "--targets", target,
+    sh(study, sys.executable, "-m", "ganbench", "plots-diff", "hinge", "lsgan", "--targets", target,
        "--out", str(out / "offline"))
     png = out / "offline/results__mnist__dcgan_ns__seed0__train_log.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     html = png.with_suffix(".html").read_text()
-    assert "lr-1e-3" in html and "lr-5e-4" in html and "cdn.jsdelivr" not in html  # Vega is inside
+    assert "hinge" in html and "lsgan" in html and "cdn.jsdelivr" not in html  # Vega is inside

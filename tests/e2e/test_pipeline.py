@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from helpers import PARAMS_READ, dvc_json, env, kill_when, output_mtimes, sh, snakemake
+from helpers import PARAMS_READ, dvc_json, env, kill_when, output_hashes, output_mtimes, sh, snakemake
 
 from ganbench.pipeline.stages import STAGES
 
@@ -105,38 +105,44 @@ def test_every_stage_declares_the_params_it_reads(local_study, smoke_inputs):
 
 
 def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(local_study, smoke_study):
-    """kill -9 Snakemake and its jobs right after the training finished, then start it again as the
-    README says (`--rerun-incomplete`, after `snakemake --unlock` if it reports a stale lock): the
-    study finishes, no output that existed at the kill is rewritten, and every score equals the
-    uninterrupted run's (same machine)."""
+    """kill -9 Snakemake and its jobs in the middle of the training (as its second epoch begins, after
+    the first one's checkpoint), then start it again as the README says (`--rerun-incomplete`, after
+    `snakemake --unlock`, as the LockException says): the training resumes from its checkpoint, the
+    study finishes, no output that existed at the kill is rewritten, and every model and score equals
+    the uninterrupted run's (same machine)."""
     root = smoke_study("killed")
-    kill_when(root, SNAKEMAKE, r"Finished jobid: \d+ \(Rule: train\)")
+    kill_when(root, SNAKEMAKE, r"Epoch 2/")  # Keras prints it after epoch 1's callbacks saved the backup
     finished = output_mtimes(root)
-    assert any(name.endswith("/train.json") for name in finished)
+    assert not any(name.endswith("/train.json") for name in finished)
 
     rerun = [*SNAKEMAKE, "--rerun-incomplete"]
     again = subprocess.run(rerun, cwd=root, capture_output=True, text=True, env=env(root))
-    if again.returncode:  # the killed run's lock is stale; Snakemake says to remove it with --unlock
-        assert "--unlock" in again.stdout + again.stderr, again.stderr[-3000:]
-        snakemake(root, "--unlock")
-        sh(root, *rerun)
+    said = again.stdout + again.stderr  # kill -9 left the run's lock: Snakemake refuses and says how to remove it
+    assert again.returncode != 0 and "LockException" in said and "--unlock" in said, said[-3000:]
+    snakemake(root, "--unlock")
+    assert "resuming from" in sh(root, *rerun)
     after = output_mtimes(root)
     assert {name: after.get(name) for name in finished} == finished  # nothing finished was redone
     assert set(after) == set(output_mtimes(local_study))  # and the study is complete
     assert scores(root) == scores(local_study)
+    models = [name for name in after if name.endswith(".keras") and name.startswith("artifacts/")]
+    ours, uninterrupted = output_hashes(root), output_hashes(local_study)
+    assert len(models) == 2 and {m: ours[m] for m in models} == {m: uninterrupted[m] for m in models}
 
 
 def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
-    """The whole pipeline through `dvc repro` (Fashion-MNIST, class-conditional DCGAN), kill -9 once
-    the first generator is trained, `dvc repro` again: the stages DVC had finished are not rerun,
-    the study completes, and `ganbench sync --from dvc` leaves Snakemake nothing to do."""
+    """The whole pipeline through `dvc repro` (Fashion-MNIST, class-conditional DCGAN), kill -9 in the
+    middle of the training (as its second epoch begins), `dvc repro` again: the training resumes from
+    its checkpoint, the stages DVC had finished are not rerun, the study completes, and `ganbench sync
+    --from dvc` leaves Snakemake nothing to do."""
     root = smoke_study("dvc", "fashion", "cdcgan_ns", seeded=False)  # every stage, data included, through DVC
-    kill_when(root, [*DVC, "repro"], r"Running stage 'generate@")
+    kill_when(root, [*DVC, "repro"], r"Epoch 2/")  # the classifier's smoke training has one epoch
     finished = output_mtimes(root)
-    assert "artifacts/fashion/cdcgan_ns/seed0/generator.keras" in finished
+    assert "data/fashion/data.npz" in finished and "artifacts/fashion/cdcgan_ns/seed0/generator.keras" not in finished
 
     log = sh(root, *DVC, "repro")
-    assert "Running stage 'train@" not in log and "Running stage 'fetch_data@" not in log
+    assert "Running stage 'fetch_data@" not in log and "Running stage 'train_classifier@" not in log
+    assert "Running stage 'train@" in log and "resuming from" in log
     after = output_mtimes(root)
     assert {name: after.get(name) for name in finished} == finished  # nothing finished was redone
     assert dvc_json(root, "status") == {}
@@ -152,8 +158,10 @@ def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
 
 
 def test_snakemake_html_report_bundles_the_figures_and_the_report(local_study, tmp_path):
-    """`snakemake --report` (README): captions resolve, and the one-file report holds every figure.
+    """`snakemake --report` (README): captions resolve, the one-file report holds every figure, and its front
+    page (results/report_front.rst) gives the picks.
     Written outside the shared study, which other tests compare file by file."""
     snakemake(local_study, "--report", str(tmp_path / "report.html"))
     page = (tmp_path / "report.html").read_text(errors="replace")
     assert len(page) > 100_000 and "time_to_quality.png" in page and "report.md" in page
+    assert "the answer" in page and "Enterprise AI" in page and "dcgan_ns" in page  # the front page: the picks

@@ -12,7 +12,9 @@ figure. The params schema's `report.quality` enum is generated from the rankable
 the full budget), "home" (metrics_home.json, at the home budget; the key without its `home_`),
 "per_class" (a mean over classes of metrics.json's per_class block, `reporting.summary`), "train"
 (train.json), "profile" (the variant's results/profile/<variant>.json) or "derived" (from the
-others, `reporting.summary`).
+others, `reporting.summary`). `timing` marks what the machine that ran a job measured (seconds, rates,
+memory, cores busy): it differs between two runs of the same code, so the study tables keep it apart
+(results/timing/) and two runs of a study give byte-identical summaries and leaderboards.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class Metric:
     scale: float = 1.0
     unit: str = ""
     home_shown: bool = False
+    timing: bool = False
 
     @property
     def rankable(self) -> bool:
@@ -74,21 +77,21 @@ METRICS: tuple[Metric, ...] = (
     Metric("class_coverage_mean_by_label", "class coverage (label)", False, 3, "per_class"),
     Metric("class_coverage_mean_by_predicted", "class coverage (pred.)", False, 3, "per_class"),
     Metric("train_gflop", "train GFLOP", None, 0, "train", leaderboard=True, table=True),
-    Metric("train_seconds", "train s", None, 0, "train", leaderboard=True, table=True),
+    Metric("train_seconds", "train s", None, 0, "train", table=True, timing=True),
     Metric("steps_done", "steps", None, 0, "train", table=True),
     Metric("home_gflop", "home GFLOP", None, 0, "train"),
-    Metric("home_seconds", "home s", None, 0, "train"),
-    Metric("cores_busy", "cores busy", None, 2, "train"),
-    Metric("peak_rss_mb", "peak MB (train)", None, 0, "train"),
+    Metric("home_seconds", "home s", None, 0, "train", timing=True),
+    Metric("cores_busy", "cores busy", None, 2, "train", timing=True),
+    Metric("peak_rss_mb", "peak MB (train)", None, 0, "train", timing=True),
     Metric("generator_params", "G params", None, 2, "profile", leaderboard=True, table=True, scale=1e-6, unit=" M"),
     Metric("discriminator_params", "D params", None, 2, "profile", scale=1e-6, unit=" M"),
     Metric("generator_mflops_per_image", "G MFLOP/img", None, 1, "profile", table=True),
     Metric("train_step_gflops", "GFLOP/step", None, 2, "profile"),
-    Metric("latency_ms_median", "G ms/img", None, 2, "profile"),
-    Metric("latency_ms_p95", "G ms/img p95", None, 2, "profile"),
-    Metric("throughput_images_per_s", "G img/s", None, 0, "profile"),
-    Metric("train_step_seconds", "s/step", None, 4, "derived"),
-    Metric("train_achieved_gflops_per_s", "achieved GFLOP/s", None, 1, "derived"),
+    Metric("latency_ms_median", "G ms/img", None, 2, "profile", timing=True),
+    Metric("latency_ms_p95", "G ms/img p95", None, 2, "profile", timing=True),
+    Metric("throughput_images_per_s", "G img/s", None, 0, "profile", timing=True),
+    Metric("train_step_seconds", "s/step", None, 4, "derived", timing=True),
+    Metric("train_achieved_gflops_per_s", "achieved GFLOP/s", None, 1, "derived", timing=True),
 )
 
 
@@ -111,6 +114,11 @@ def metric(key: str) -> Metric:
 def keys(source: str) -> tuple[str, ...]:
     """The keys whose values come from `source`, in registry order."""
     return tuple(m.key for m in METRICS if m.source == source)
+
+
+def timing() -> tuple[str, ...]:
+    """The keys the machine that ran a job measured (`Metric.timing`), in registry order."""
+    return tuple(m.key for m in METRICS if m.timing)
 
 
 def rankable() -> list[str]:

@@ -12,7 +12,8 @@ warning. Its whole state is git: `dvc.lock` and the small records under results/
   and the rate measured so far on this machine class (this part's cells, else landed ones; with
   none, the cheapest cell goes first and measures it);
 - builds the aggregates (summaries, picks, figures, report, leaderboard) once every cell has landed;
-- prints what is done, what is left, and the commit that lands the part.
+- prints what is done, what is left, and the commit that lands the part (README.md's generated "where
+  the study stands" block included: `ganbench study` rewrites it after the part).
 Order: the longest cells first (the most training per part), then the params' order of datasets,
 variants and seeds; a cell that does not fit leaves the room to shorter ones.
 Every stage the part ran is a row of results/study_jobs.csv (machine class, seconds): where a study
@@ -238,7 +239,7 @@ class Part:
             lines.append("The study is complete" + (": summaries, picks, figures, report and leaderboard built."
                                                    if self.aggregated else "."))
         if self.done or self.aggregated:
-            lines.append("Land this part: git add -A dvc.lock data results models && git commit -m "
+            lines.append("Land this part: git add -A dvc.lock data results models README.md && git commit -m "
                          f"\"study part: {len(self.done)} cells ({landed} of {len(self.cells)} landed)\"")
         return "\n".join(lines)
 
@@ -278,11 +279,13 @@ def run_part(hours: float, params_path: str = "params.yaml") -> Part:
     return part
 
 
-def progress(params: dict, state_of: StateOf, machine_class: str) -> str:
-    """Cells landed and left, in GFLOP, and the hours left at the rate this machine class has shown."""
+def progress(params: dict, state_of: StateOf, machine_class: str | None) -> str:
+    """Cells landed and left, in GFLOP, and the hours left at the rate this machine class has shown
+    (none without a machine class: the README's generated block says only what the records say)."""
     cells = study_cells(params)
     pending = [c for c in cells if not landed(c, state_of)]
-    rate, total, left = landed_rate(cells, machine_class), sum(c.gflop for c in cells), sum(c.gflop for c in pending)
+    rate = landed_rate(cells, machine_class) if machine_class else Rate()
+    total, left = sum(c.gflop for c in cells), sum(c.gflop for c in pending)
     at = f", about {hms(sum(rate.estimate(c) for c in pending))} at the rate landed cells showed on this machine " \
          f"class ({rate.gflop_per_s:.1f} GFLOP/s)" if rate.known and pending else ""
     done = "complete" if not pending else "in progress"

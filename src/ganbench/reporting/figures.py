@@ -15,7 +15,7 @@ from typing import Callable
 
 import pandas as pd
 
-from ganbench.reporting import outputs, plots, plots_compare, plots_training
+from ganbench.reporting import outputs, plots, plots_compare, plots_training, summary
 from ganbench.reporting.picks import off_budget
 
 
@@ -28,8 +28,8 @@ class StudyView:
 
     @cached_property
     def runs(self) -> pd.DataFrame:
-        """The dataset's study table (results/summary/<dataset>.csv, `ganbench.reporting.summary`)."""
-        return pd.read_csv(outputs.dataset_summary(self.dataset, "csv"))
+        """The dataset's study table with its timing (results/summary/ and results/timing/<dataset>.csv)."""
+        return summary.read_runs(self.dataset)
 
     @cached_property
     def logs(self) -> pd.DataFrame:

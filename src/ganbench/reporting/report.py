@@ -16,7 +16,7 @@ from ganbench.reporting.figures import FIGURES
 from ganbench.reporting.picks import ROLES, Pick, off_budget, own_budgets, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
-PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI"}
+PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI", "trained_at_home": "Home AI trained at home"}
 
 
 def cell(entry: dict, figure: str) -> str:
@@ -73,20 +73,82 @@ def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
     return f"{lead} (needs < {alpha}): **inconclusive**, the lead is within the seed spread"
 
 
+def _where(role: str, params: dict) -> str:
+    """What a pick's pool is, and so what question it answers."""
+    budget, home = params["budget"], params["report"]["home"]
+    device = (f"the generators that fit a home device (at most {home['max_generator_params']:,} parameters and "
+              f"{home['max_generator_mflops']:g} MFLOP per image)")
+    return {"home": f"among {device}, each at the end of its own training, whatever that cost (training is paid once, "
+                    "by whoever ships the model): the model to ship to a home device",
+            "enterprise": f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator: the model to run in "
+                          "a data centre, at the study's matched compute",
+            "trained_at_home": f"({budget['home_gflop']:,.0f} GFLOP, matched compute) among {device}: what a home "
+                               "device could train itself"}[role]
+
+
+ANSWER_COLUMNS = ("dataset", "pick", "variant", "quality (seeds)", "G params", "G MFLOP/img", "train GFLOP",
+                  "lead over the runner-up")
+
+
+def answer(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[tuple[str, ...]]:
+    """The picks of every dataset as rows of `ANSWER_COLUMNS`: what a reader came for, first in the report
+    and on the HTML report's front page."""
+    rows = []
+    for dataset, chosen in chosen_by_dataset.items():
+        for role in ROLES:
+            choice = chosen[role]
+            if choice.variant is None:
+                rows.append((dataset, PICK_NAMES[role], "none", *["-"] * 5))
+                continue
+            entry = summary[dataset][choice.variant]
+            lead = "no runner-up" if choice.runner_up is None else (
+                f"{choice.runner_up}, p = {'n/a' if math.isnan(choice.p_value) else f'{choice.p_value:.2g}'}"
+                f"{'' if choice.conclusive else ' (inconclusive)'}")
+            gflop = "home_gflop" if choice.metric.startswith("home_") else "train_gflop"
+            rows.append((dataset, PICK_NAMES[role], choice.variant,
+                         f"{metric_label(choice.metric)} {cell(entry, choice.metric)} ({entry[choice.metric]['n']})",
+                         cell(entry, "generator_params"), cell(entry, "generator_mflops_per_image"), cell(entry, gflop),
+                         lead))
+    return rows
+
+
+def _answer_lines(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) -> list[str]:
+    lines = ["## The answer", "", "| " + " | ".join(ANSWER_COLUMNS) + " |", "|---|---|---|---:|---:|---:|---:|---|"]
+    for row in answer(summary, chosen_by_dataset):
+        bold = (*row[:2], f"**{row[2]}**" if row[2] != "none" else row[2], *row[3:])
+        lines.append("| " + " | ".join(bold) + " |")
+    return lines + ["", "Each pick, its pool and its evidence are in the dataset's section below.", ""]
+
+
+def ladder_sentence(params: dict, data: pd.DataFrame, variants: dict, metric: str) -> str | None:
+    """The ladder of one dataset in a sentence (first rung to last, and the rung that buys the most), or None
+    when params' comparisons form no ladder."""
+    chain, rungs, _ = comparisons.split_ladder(params, comparisons.compare(params, data, metric), set(variants))
+    if not rungs:
+        return None
+    first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
+    sign = 1 if registry.metric(metric).lower_is_better else -1
+    best = min((r for r in rungs if not math.isnan(r.delta)), key=lambda r: sign * r.delta, default=None)
+    span = f" ({metric_label(metric)} {first:.2f} -> {last:.2f})" if first is not None and last is not None else ""
+    most = (f"; the rung that buys the most: {best.variant} ({best.change}), {best.delta:+.2f}, Welch p = "
+            f"{'n/a' if math.isnan(best.p_value) else f'{best.p_value:.2g}'}" if best else "")
+    return f"the ladder from {chain[0]} to {chain[-1]}, one component per rung{span}{most}"
+
+
 def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.DataFrame, params: dict) -> list[str]:
-    lines, budget = [], params["budget"]
+    lines = []
     for role in ROLES:
         choice = chosen[role]
-        where = (f"at the home budget ({budget['home_gflop']:,.0f} GFLOP) among the generators that fit a home device"
-                 if role == "home" else f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator")
+        where = _where(role, params)
         if choice.variant is None:
             lines.append(f"- **{PICK_NAMES[role]}**: none: no variant meets the budget (or every candidate diverged).")
             continue
         entry = variants[choice.variant]
         pool = ", ".join(f"{v} {cell(variants[v], choice.metric)}" for v in choice.candidates)
         lines.append(
-            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label(params['report']['quality'])} {where}: "
-            f"{cell(entry, choice.metric)} over {entry[choice.metric]['n']} seeds; generator "
+            f"- **{PICK_NAMES[role]}: {choice.variant}**, the best {metric_label(choice.metric)} {where}: "
+            f"{cell(entry, choice.metric)} over {entry[choice.metric]['n']} seeds, trained to "
+            f"{cell(entry, 'home_gflop' if choice.metric.startswith('home_') else 'train_gflop')} GFLOP; generator "
             f"{cell(entry, 'generator_params')} parameters, {cell(entry, 'generator_mflops_per_image')} MFLOP per image "
             f"({cell(entry, 'latency_ms_median')} ms at batch 1 on the study machine). It "
             f"{_verdict(choice, runs, params['report']['alpha'])}. Candidates ({len(choice.candidates)}): {pool}.")
@@ -199,6 +261,7 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
              f"p < {settings['alpha']}; otherwise it is called inconclusive.", "",
              "Where the hours of the study went, per stage, from Snakemake's own job accounting: [hours.md](hours.md) "
              "(written after a Snakemake run, not by a stage).", ""]
+    lines[2:2] = _answer_lines(summary, chosen_by_dataset)
     for dataset, variants in summary.items():
         data = runs[runs["dataset"] == dataset]
         trained = {name: entry for name, entry in variants.items() if name != REAL_ROW}
@@ -227,4 +290,27 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         paragraph = _loss_paragraph(healthy, comparisons.loss_rows(params, rows), metric, settings["alpha"])
         lines += ["", paragraph] if paragraph else []
         lines += ["", "Figures: " + ", ".join(f"[{fig.title}](plots/{dataset}/{fig.name}.png)" for fig in FIGURES), ""]
+    return "\n".join(lines)
+
+
+def front_page(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[str, Pick]], params: dict) -> str:
+    """The HTML report's front page (reStructuredText, `snakemake --report`): the picks of every dataset with
+    their quality, cost and Welch p, then each dataset's ladder; the evidence is in results/report.md."""
+    metric = params["report"]["quality"]
+    lines = ["ganbench study: the answer", "=" * 26, "",
+             f"Datasets {', '.join(params['datasets'])}; {len(params['variants'])} variants; seeds "
+             f"{', '.join(map(str, params['seeds']))}. Each pick with its quality (mean ± std over seeds), its "
+             "generator's cost, the training compute it was read at, and Welch's t-test against the runner-up "
+             f"(p < {params['report']['alpha']:g} counts).", "",
+             ".. list-table::", "   :header-rows: 1", ""]
+    for row in [ANSWER_COLUMNS, *answer(summary, chosen_by_dataset)]:
+        lines += [f"   * - {row[0]}", *(f"     - {value}" for value in row[1:])]
+    lines.append("")
+    for dataset, variants in summary.items():
+        trained = {name: entry for name, entry in variants.items() if name != REAL_ROW}
+        sentence = ladder_sentence(params, runs[runs["dataset"] == dataset], trained, metric)
+        if sentence:
+            lines += [f"{dataset}: {sentence}.", ""]
+    lines += ["Every pick's pool and evidence, what each component buys, every variant's scores and time to threshold: "
+              "``results/report.md`` (below, with the figures); the settings: ``params.yaml``.", ""]
     return "\n".join(lines)

@@ -5,6 +5,11 @@ Built per dataset (`results/summary/<dataset>.csv|json`, the summarize stage) an
 report stage into `results/summary.csv`, one row per dataset x variant x seed (the real row as
 variant "real"), and `results/summary.json`, dataset -> variant -> figure -> {mean, std, n}, from
 which the leaderboard (`reporting.leaderboard`, the DVC metrics) takes its headline figures.
+
+What the machine measured (the registry's `timing` figures and the seconds to each FID level) differs
+between two runs of the same code, so every table is written in two parts (`split`): the summary, the
+same bytes whenever the same code and params run on the same machine class, and results/timing/, keyed
+by dataset, variant and seed. Readers get both back together (`read_runs`, `read_figures`).
 """
 from __future__ import annotations
 
@@ -16,10 +21,12 @@ from ganbench import paths
 from ganbench.data.splits import NUM_CLASSES
 from ganbench.evaluation import registry
 from ganbench.evaluation.protocol import check_comparable
-from ganbench.io import read_json
+from ganbench.io import atomic_path, read_json, write_json
 from ganbench.paths import REAL_ROW
-from ganbench.reporting import thresholds
+from ganbench.reporting import outputs, thresholds
 
+KEY = ("dataset", "variant", "seed")  # a run's row
+FLOAT_FORMAT = "%.6g"  # the tables' CSV numbers
 GROUPINGS = ("by_label", "by_predicted")  # metrics.json per_class blocks (ganbench.evaluation.scoring.score)
 PER_CLASS_KEYS = {"intra_fid": "fid", "class_recall": "recall", "class_coverage": "coverage"}  # summary -> json
 WHOLE_SET, CLASS_MEANS, HOME = registry.keys("score"), registry.keys("per_class"), registry.keys("home")
@@ -27,6 +34,7 @@ QUALITY = (*WHOLE_SET, *CLASS_MEANS, *HOME)
 TRAINING = (*registry.keys("train"), "diverged_reason")
 PROFILE = registry.keys("profile")
 DERIVED = registry.keys("derived")
+TIMING = frozenset(registry.timing())
 SUMMARISED = tuple(m.key for m in registry.METRICS)  # mean and std over seeds in summary.json
 CLASS_SHARES = tuple(f"class_{c}_share" for c in range(NUM_CLASSES))
 PER_CLASS = {(figure, g): tuple(f"{figure}_{g}_{c}" for c in range(NUM_CLASSES))  # e.g. intra_fid_by_label_3
@@ -87,7 +95,7 @@ def collect(params: dict, dataset: str) -> pd.DataFrame:
             scored.update(files)
     check_comparable(scored)
     per_class = [c for columns in PER_CLASS.values() for c in columns]
-    return pd.DataFrame(rows).reindex(columns=["dataset", "variant", "seed", "diverged", *QUALITY, *TRAINING,
+    return pd.DataFrame(rows).reindex(columns=[*KEY, "diverged", *QUALITY, *TRAINING,
                                                *PROFILE, *DERIVED, *threshold_columns(levels), *CLASS_SHARES,
                                                *per_class])
 
@@ -100,7 +108,8 @@ def aggregate(runs: pd.DataFrame) -> dict:
     """dataset -> variant -> figure -> {mean, std (ddof 1; 0 for one seed), n} over the runs that
     did not diverge, plus `runs` and `diverged_runs` counts per dataset x variant."""
     out: dict = {}
-    reach = [c for c in runs.columns if c.startswith(("seconds_to_fid_", "gflops_to_fid_"))]  # n: seeds reaching it
+    reaching = (thresholds.prefix("seconds"), thresholds.prefix("gflops"))
+    reach = [c for c in runs.columns if c.startswith(reaching)]  # n: seeds reaching it
     for (dataset, variant), group in runs.groupby(["dataset", "variant"], sort=False):
         healthy = group[~group["diverged"].astype(bool)]
         entry = {"runs": int(len(group)), "diverged_runs": int(len(group) - len(healthy))}
@@ -111,3 +120,48 @@ def aggregate(runs: pd.DataFrame) -> dict:
                                  "n": int(len(values))}
         out.setdefault(dataset, {})[variant] = entry
     return out
+
+
+def is_timing(column: str) -> bool:
+    """A figure the machine measured: a registry `timing` metric or the seconds to an FID level."""
+    return column in TIMING or column.startswith(thresholds.prefix("seconds"))
+
+
+def split(runs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the study table without timing columns, the run key with the timing columns)."""
+    timed = [c for c in runs.columns if is_timing(c)]
+    return runs.drop(columns=timed), runs[[*KEY, *timed]]
+
+
+def split_figures(summary: dict) -> tuple[dict, dict]:
+    """`aggregate`'s dataset -> variant -> figure dict in the same two parts as `split` (the run counts
+    stay in the first)."""
+    parts: tuple[dict, dict] = ({}, {})
+    for dataset, variants in summary.items():
+        for variant, figures in variants.items():
+            for part, timed in zip(parts, (False, True)):
+                part.setdefault(dataset, {})[variant] = {k: v for k, v in figures.items() if is_timing(k) == timed}
+    return parts
+
+
+def read_runs(dataset: str) -> pd.DataFrame:
+    """A dataset's study table with its timing columns joined back on (results/summary/ and results/timing/)."""
+    runs = pd.read_csv(outputs.dataset_summary(dataset, "csv"))
+    timed = pd.read_csv(outputs.dataset_summary(dataset, "csv", timing=True))
+    return runs.merge(timed, on=list(KEY), how="left", validate="one_to_one")
+
+
+def read_figures(dataset: str) -> dict:
+    """A dataset's `aggregate` (variant -> figure -> stats) with its timing figures merged back in."""
+    figures = read_json(outputs.dataset_summary(dataset, "json"))[dataset]
+    timed = read_json(outputs.dataset_summary(dataset, "json", timing=True))[dataset]
+    return {variant: {**entry, **timed.get(variant, {})} for variant, entry in figures.items()}
+
+
+def write(dataset: str, runs: pd.DataFrame) -> None:
+    """The summarize stage's four files: the table and its seed statistics, each without and with timing."""
+    for table, timing in zip(split(runs), (False, True)):
+        with atomic_path(outputs.dataset_summary(dataset, "csv", timing)) as tmp:
+            table.to_csv(tmp, index=False, float_format=FLOAT_FORMAT)
+    for figures, timing in zip(split_figures(aggregate(runs)), (False, True)):
+        write_json(outputs.dataset_summary(dataset, "json", timing), figures)

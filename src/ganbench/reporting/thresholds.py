@@ -15,9 +15,14 @@ import numpy as np
 import pandas as pd
 
 
+def prefix(kind: str) -> str:
+    """What every summary column of `kind` begins with, e.g. `seconds_to_fid_`."""
+    return f"{kind}_to_fid_"
+
+
 def column(kind: str, threshold: float) -> str:
     """Summary column name, e.g. `seconds_to_fid_20`."""
-    return f"{kind}_to_fid_{threshold:g}"
+    return f"{prefix(kind)}{threshold:g}"
 
 
 KINDS = {"steps": "step", "gflops": "gflop", "seconds": "seconds"}  # summary kind -> train_log column

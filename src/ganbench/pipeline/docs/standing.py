@@ -1,0 +1,126 @@
+"""The README's "where the study stands" block, from the shipped records alone (git-tracked files).
+
+A study lands in parts (`ganbench study`), so most of the time it is incomplete: the block then says how
+far it is (cells and TFLOP landed, from dvc.lock over params.yaml's grid) and lists the landed cells'
+scores, one seed each, marked as what they are, not findings. Once the last cell has landed and the
+report stage has built the leaderboard, it gives the answer instead: the picks with their Welch test,
+the leaderboard's headline rows and one figure. Nothing here is measured on this machine, so the same
+commit always generates the same block (`ganbench dag --check` compares it).
+"""
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from pathlib import Path
+
+from ganbench import paths
+from ganbench.config import load_params
+from ganbench.evaluation import registry
+from ganbench.io import read_json
+from ganbench.pipeline import lock
+from ganbench.pipeline.study import Cell, landed, progress, study_cells
+from ganbench.reporting import outputs
+from ganbench.reporting.leaderboard import table
+from ganbench.reporting.picks import ROLES
+
+PARAMS = Path("params.yaml")
+PROFILE = re.compile(r"^# Profile `(?P<name>[\w-]+)`")
+HEADLINE_ROWS = 3     # per dataset, besides the real-data row: the README shows the top; `ganbench leaderboard` all
+FIGURE = "components"  # what each component buys: the question the study answers
+
+
+def _profile(root: Path) -> str:
+    """The profile params.yaml was written from (its header, `ganbench.pipeline.profiles.materialise`)."""
+    match = PROFILE.match((root / PARAMS).read_text())
+    return f"The `{match['name']}` study" if match else "The study"
+
+
+def _state(root: Path):
+    """A stage's state as far as the records say: in dvc.lock or not (staleness is `ganbench status --check`'s)."""
+    recorded = set(lock.entries(root))
+    return lambda name: "current" if name in recorded else "new"
+
+
+def _scores(root: Path, cell: Cell) -> list[str]:
+    run = root / paths.run_dir(cell.dataset, cell.variant, cell.seed)
+    full, home = read_json(run / "metrics.json"), read_json(run / "metrics_home.json")
+    shown = [registry.metric(k).format(full.get(k)) for k in ("fid", "precision", "recall")]
+    return [f"`{cell}`", *shown, registry.metric("fid").format(home.get("fid"))]
+
+
+def _real(root: Path, params: dict, state_of) -> list[str]:
+    rows = []
+    for dataset in params["datasets"]:
+        fids = [read_json(root / paths.run_dir(dataset, paths.REAL_ROW, s) / "metrics.json")["fid"]
+                for s in params["seeds"] if state_of(f"score_real@{dataset}-{s}") == "current"]
+        if fids:
+            seeds = f"{len(fids)} seed{'s' if len(fids) > 1 else ''}"
+            rows.append(f"{dataset} {registry.metric('fid').format(sum(fids) / len(fids))} ({seeds})")
+    return rows
+
+
+def _para(text: str) -> str:
+    return textwrap.fill(text, width=110, break_on_hyphens=False)
+
+
+def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
+    done = [c for c in cells if landed(c, state_of)]
+    lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands; until "
+                   "then the landed cells are single runs, one seed each, with no seed spread: a record of progress, "
+                   "not a finding. FID on `eval.samples` images at the full budget and at the home budget:"), ""]
+    if not done:
+        return lines[:1] + ["", "No cell has landed yet."]
+    lines += ["| cell (dataset/variant/seed) | FID | precision | recall | home FID |", "|---|---:|---:|---:|---:|"]
+    lines += ["| " + " | ".join(_scores(root, c)) + " |" for c in done]
+    real = _real(root, params, state_of)
+    if real:
+        lines += ["", _para("Real data, the floor (FID of held-out real images, mean over the landed seeds): "
+                            + "; ".join(real) + ".")]
+    return lines
+
+
+def _picks(board: dict, quality: str, alpha: float) -> list[str]:
+    """One line per dataset: each pick, its quality and its test against the runner-up
+    (the leaderboard's `picks` block, `ganbench.reporting.leaderboard.build`)."""
+    lines = []
+    for dataset, picks in board.get("picks", {}).items():
+        said = []
+        for role in ROLES:
+            p, value = picks.get(f"{role}_welch_p"), picks.get(f"{role}_{quality}")
+            test = "no test" if p is None else f"Welch p = {p:g}, " + ("beyond the seed spread" if p < alpha
+                                                                         else "**inconclusive**")
+            shown = "" if value is None else f" {registry.metric(quality).label} {value:g}"
+            said.append(f"{role} AI **`{picks.get(role)}`**{shown} ({test})")
+        lines.append(f"- {dataset}: " + "; ".join(said))
+    return lines
+
+
+def _complete(root: Path, params: dict) -> list[str]:
+    board = read_json(root / outputs.LEADERBOARD_JSON)
+    quality = params["report"]["quality"]
+    sign = 1 if registry.metric(quality).lower_is_better else -1
+    headline: dict = {"picks": board.get("picks", {})}
+    for dataset, rows in board.items():
+        if dataset == "picks":
+            continue
+        ranked = sorted((v for v in rows if v != paths.REAL_ROW), key=lambda v: sign * rows[v].get(quality, sign * math.inf))
+        headline[dataset] = {v: rows[v] for v in [*ranked[:HEADLINE_ROWS], paths.REAL_ROW] if v in rows}
+    lines = [_para("The picks (`results/picks/<dataset>.json`; a lead counts when Welch's t-test over the seeds "
+                   f"gives p < {params['report']['alpha']:g}):"), "", *_picks(board, quality, params["report"]["alpha"]), "",
+             _para(f"The leaderboard's top {HEADLINE_ROWS} per dataset (`ganbench leaderboard` prints every row; "
+                   "`results/report.md` has every comparison):"), "", table(headline, quality)]
+    figure = outputs.plot(params["datasets"][0], FIGURE)
+    if (root / figure).is_file():
+        lines += ["", f"![What each component buys, {params['datasets'][0]}]({figure})"]
+    return lines
+
+
+def render(root: Path = Path(".")) -> str:
+    params = load_params(root / PARAMS)
+    state_of, cells = _state(root), study_cells(params)
+    complete = all(landed(c, state_of) for c in cells) and state_of("report") == "current"
+    lines = [_para(f"**{_profile(root)}** (`params.yaml`): {progress(params, state_of, None).removeprefix('Study ')}"),
+             ""]
+    lines += _complete(root, params) if complete else _in_progress(root, params, state_of, cells)
+    return "\n".join(lines) + "\n"
