@@ -67,8 +67,9 @@ def _para(text: str) -> str:
 def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
     done = [c for c in cells if landed(c, state_of)]
     lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands; until "
-                   "then the landed cells are single runs, one seed each, with no seed spread: a record of progress, "
-                   "not a finding. FID on `eval.samples` images at the full budget and at the home budget:"), ""]
+                   "then this table lists each landed cell, one run of one seed, with no seed means and no tests: a "
+                   "record of progress, not a finding. FID on `eval.samples` images at the full budget and at the "
+                   "home budget:"), ""]
     if not done:
         return lines[:1] + ["", "No cell has landed yet."]
     lines += ["| cell (dataset/variant/seed) | FID | precision | recall | home FID |", "|---|---:|---:|---:|---:|"]
