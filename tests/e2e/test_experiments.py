@@ -30,7 +30,8 @@ HEAVY = "artifacts/mnist/dcgan_ns/seed0"
 LEADERBOARD, FID = "results/leaderboard.json", "mnist.dcgan_ns.fid"  # the DVC metrics file and its key
 # what an edit of dcgan_ns's params may rerun: its cell (train, generate, score, profile) and the
 # per-dataset stages that read every cell; never the data, the classifier or the real-data row
-DOWNSTREAM = (f"{CELL}/", f"{HEAVY}/", "results/profile/dcgan_ns", "results/summary", "results/picks/", "results/report.md",
+DOWNSTREAM = (f"{CELL}/", f"{HEAVY}/", "results/profile/dcgan_ns", "results/summary", "results/timing", "results/picks/",
+              "results/report.md", "results/report_front.rst",
               "results/leaderboard.json", "results/plots/mnist/", "results/plots_diff/")  # the last: the block's plots-diff
 
 
