@@ -120,16 +120,21 @@ def _answer_lines(summary: dict, chosen_by_dataset: dict[str, dict[str, Pick]]) 
     return lines + ["", "Each pick, its pool and its evidence are in the dataset's section below.", ""]
 
 
+def _ladder_span(chain: list[str], variants: dict, metric: str) -> str | None:
+    """`FID a -> b` from the ladder's first rung to its last (seed means); None when either has none."""
+    first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
+    return None if first is None or last is None else f"{metric_label(metric)} {first:.2f} -> {last:.2f}"
+
+
 def ladder_sentence(params: dict, data: pd.DataFrame, variants: dict, metric: str) -> str | None:
     """The ladder of one dataset in a sentence (first rung to last, and the rung that buys the most), or None
     when params' comparisons form no ladder."""
     chain, rungs, _ = comparisons.split_ladder(params, comparisons.compare(params, data, metric), set(variants))
     if not rungs:
         return None
-    first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
     sign = 1 if registry.metric(metric).lower_is_better else -1
     best = min((r for r in rungs if not math.isnan(r.delta)), key=lambda r: sign * r.delta, default=None)
-    span = f" ({metric_label(metric)} {first:.2f} -> {last:.2f})" if first is not None and last is not None else ""
+    span = f" ({span})" if (span := _ladder_span(chain, variants, metric)) else ""
     most = (f"; the rung that buys the most: {best.variant} ({best.change}), {best.delta:+.2f}, Welch p = "
             f"{'n/a' if math.isnan(best.p_value) else f'{best.p_value:.2g}'}" if best else "")
     return f"the ladder from {chain[0]} to {chain[-1]}, one component per rung{span}{most}"
@@ -190,9 +195,7 @@ def _component_lines(dataset: str, rows: list[comparisons.Comparison], variants:
     chain, ladder, others = comparisons.split_ladder(params, rows, set(variants))
     lines = []
     if ladder:
-        first, last = (variants[v].get(metric, {}).get("mean") for v in (chain[0], chain[-1]))
-        span = (f": {metric_label(metric)} {first:.2f} -> {last:.2f}, one component per rung"
-                if first is not None and last is not None else "")
+        span = f": {span}, one component per rung" if (span := _ladder_span(chain, variants, metric)) else ""
         lines += [f"### The ladder ({dataset})", "",
                   f"From **{chain[0]}** to **{chain[-1]}**{span}. {COMPONENT_TEXT}", "",
                   f"![the ladder as a waterfall, and what every other component buys]({figure})", "",
