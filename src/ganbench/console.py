@@ -55,7 +55,7 @@ def _study(args: argparse.Namespace) -> None:
     from ganbench.pipeline.study import run_part
 
     print(run_part(args.hours, args.params).report())
-    docs.write(names=("study",))  # README's "where the study stands" lands with the part's records
+    docs.write(names=("study", "study-hours"))  # where the study stands and its hours land with the part's records
 
 
 def _score(args: argparse.Namespace) -> None:
