@@ -62,6 +62,7 @@ def declared() -> dict[str, bool]:
 # ----------------------------------------------------------------------------------- generated blocks
 def test_every_generated_block_is_current():
     assert docs.stale(REPO) == [], "generated doc blocks are stale: run `ganbench dag`"
+    assert not study_hours.stale(REPO), "results/study_hours.md is stale: run `ganbench dag`"
 
 
 def test_dag_check_names_the_file_and_the_stale_block(tmp_path, monkeypatch):
@@ -153,6 +154,7 @@ def test_the_study_hours_sort_every_part_by_kind(tmp_path):
     totals = study_hours.accounting(root)[list(study_hours.KINDS)].sum()
     assert list(totals) == [300.0, 720.0, 60.0 + 180.0, 100.0, 36.0, 400.0, 50.0]
     table = study_hours.render(root)
+    assert table.startswith(study_hours.HEADER)
     assert "| training at the study's budget | 0.08 | 16% |" in table and "| **all** | **0.51** | 100% |" in table
     assert "| p2 | EPYC, oneDNN AVX2 (class c1) | 3 | 2 | 0.28 | 0.36 |" in table
     assert study_hours.summary(root).startswith("Hours so far: 0.51 h of wall time over 2 parts on 1 machine class: "

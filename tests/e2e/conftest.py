@@ -2,9 +2,9 @@
 
 The shared finished study (`local_study`) is the README's first run, its block run as written. The inputs
 the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake, by
-that run when the session has it, else in a copy of their own (`smoke_inputs`); a seeded study starts from them, committed to its DVC lock, so neither
-front end rebuilds them. The DVC end-to-end test runs Fashion-MNIST unseeded, so every stage, the other
-dataset's source included, also runs through DVC.
+that run when the session has it, else in a copy of their own (`smoke_inputs`); a seeded study starts
+from them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
+Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
 """
 import shutil
 

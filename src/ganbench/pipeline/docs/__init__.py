@@ -48,7 +48,6 @@ def _rendered_by(module: str) -> Callable[[Path], str]:
 
 BLOCKS: tuple[Block, ...] = (
     Block(Path("README.md"), "study", _rendered_by("standing")),
-    Block(Path("results/study_hours.md"), "study-hours", _rendered_by("study_hours")),
     Block(Path("docs/profiles.md"), "profiles", _rendered_by("profiles")),
     Block(Path("docs/configuration.md"), "settings", _rendered_by("settings")),
     Block(Path("docs/outputs.md"), "outputs", _rendered_by("outputs")),

@@ -12,7 +12,8 @@ files alone this sorts the wall time into:
 - superseded cell jobs (a cell run again after its code or params changed: the last run is the record)
   and failed jobs.
 Seconds are wall seconds on the machine of each part (timing, not results): parts on machines of other
-speeds add up as they ran.
+speeds add up as they ran. The file is generated whole: each part writes it (`ganbench study`), and
+`ganbench dag` too (`--check` fails when it differs from what the records give).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from ganbench import paths
 from ganbench.config import load_params
-from ganbench.io import read_json
+from ganbench.io import atomic_path, read_json
 from ganbench.pipeline.study import CELL_STAGES, JOBS_CSV
 from ganbench.reporting.picks import beyond_budget
 
@@ -89,13 +90,25 @@ def summary(root: Path = Path(".")) -> str | None:
             f"aggregates {_hours(totals[KINDS[4]])} ([{STUDY_HOURS_MD}]({STUDY_HOURS_MD})).")
 
 
+HEADER = """# Where the study's hours went
+
+Every part of the study (`ganbench study --hours H`) appends the jobs it ran to
+[results/study_jobs.csv](study_jobs.csv) (stages, machine class, wall seconds); each landed cell's
+`train.json` records its training seconds. Generated from those files by each part and by `ganbench dag`
+(`ganbench.pipeline.docs.study_hours`): wall seconds on the machine of each part, so parts on machines of
+other speeds add up as they ran. (A run in one go by Snakemake has its own accounting, `results/hours.md`.)
+
+"""
+
+
 def render(root: Path = Path(".")) -> str:
-    """results/study_hours.md's tables: by kind, then by part (its machine, jobs, cells trained, hours)."""
+    """results/study_hours.md: the header, then the hours by kind and by part (its machine, jobs, cells
+    trained, hours)."""
     if not (root / JOBS_CSV).is_file():
-        return "No part of the study has run yet.\n"
+        return HEADER + "No part of the study has run yet.\n"
     rows = accounting(root)
     totals = rows[list(KINDS)].sum()
-    lines = ["| where | hours | share |", "|---|---:|---:|"]
+    lines = [HEADER.rstrip("\n"), "", "| where | hours | share |", "|---|---:|---:|"]
     lines += [f"| {kind} | {_hours(totals[kind])} | {totals[kind] / totals.sum():.0%} |" for kind in KINDS]
     lines += [f"| **all** | **{_hours(totals.sum())}** | 100% |", "",
               "| part started (UTC) | machine | jobs | cells trained | training h | all h |", "|---|---|---:|---:|---:|---:|"]
@@ -105,3 +118,15 @@ def render(root: Path = Path(".")) -> str:
         lines.append(f"| {started} | {machine} | {len(part)} | {trained} | "
                      f"{_hours(part[list(KINDS[:2])].sum().sum())} | {_hours(part[list(KINDS)].sum().sum())} |")
     return "\n".join(lines) + "\n"
+
+
+def stale(root: Path = Path(".")) -> bool:
+    path = root / STUDY_HOURS_MD
+    return not path.is_file() or path.read_text() != render(root)
+
+
+def write(root: Path = Path(".")) -> Path:
+    (root / STUDY_HOURS_MD).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(root / STUDY_HOURS_MD) as tmp:
+        tmp.write_text(render(root))
+    return STUDY_HOURS_MD
