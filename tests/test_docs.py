@@ -16,7 +16,7 @@ from helpers import REPO
 from ganbench.console import build_parser
 from ganbench.errors import GanbenchError
 from ganbench.pipeline import docs
-from ganbench.pipeline.docs import outputs, settings, standing
+from ganbench.pipeline.docs import outputs, settings, standing, study_hours
 from ganbench.pipeline.profiles import materialise
 from ganbench.pipeline.stages import STAGES
 from ganbench.pipeline.study import CELL_STAGES
@@ -62,6 +62,7 @@ def declared() -> dict[str, bool]:
 # ----------------------------------------------------------------------------------- generated blocks
 def test_every_generated_block_is_current():
     assert docs.stale(REPO) == [], "generated doc blocks are stale: run `ganbench dag`"
+    assert not study_hours.stale(REPO), "results/study_hours.md is stale: run `ganbench dag`"
 
 
 def test_dag_check_names_the_file_and_the_stale_block(tmp_path, monkeypatch):
@@ -130,6 +131,34 @@ def test_the_study_block_gives_the_picks_of_a_complete_study(tmp_path):
     assert "- mnist: home AI **`dcgan_ns`** FID 90 (Welch p = 0.2, **inconclusive**); " \
            "enterprise AI **`cdcgan_ns`** FID 20 (Welch p = 0.01, beyond the seed spread)" in block
     assert "| mnist | cdcgan_ns | 20.00 ± 0.50 |" in block and "real data (floor)" in block
+
+
+def test_the_study_hours_sort_every_part_by_kind(tmp_path):
+    """Training (at the study's budget, with a budget of its own) from each cell's train.json, the rest of its
+    job, inputs, aggregates; a cell run again supersedes its earlier job; a failed job counts apart."""
+    root = study_root(tmp_path, landed_cells=0)
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    params["variants"]["cdcgan_ns"]["budget"] = {"train_gflop": 40}  # a budget of its own
+    (root / "params.yaml").write_text(yaml.safe_dump(params))
+    for variant, seconds in (("dcgan_ns", 300.0), ("cdcgan_ns", 720.0)):
+        run = root / f"results/mnist/{variant}/seed0"
+        run.mkdir(parents=True)
+        (run / "train.json").write_text(json.dumps({"train_seconds": seconds}))
+    cell = lambda v: " ".join(f"{s}@mnist-{v}-0" for s in CELL_STAGES)  # noqa: E731
+    machine = "c1,EPYC,AVX2"
+    (root / "results/study_jobs.csv").write_text("\n".join([
+        "part_started,machine_class,cpu_model,onednn_isa,stage,seconds,status",
+        f"p1,{machine},fetch_data@mnist train_classifier@mnist,100.0,ok", f"p1,{machine},{cell('dcgan_ns')},400.0,ok",
+        f"p1,{machine},{cell('cdcgan_ns')},50.0,failed", f"p2,{machine},{cell('dcgan_ns')},360.0,ok",
+        f"p2,{machine},{cell('cdcgan_ns')},900.0,ok", f"p2,{machine},aggregates,36.0,ok"]) + "\n")
+    totals = study_hours.accounting(root)[list(study_hours.KINDS)].sum()
+    assert list(totals) == [300.0, 720.0, 60.0 + 180.0, 100.0, 36.0, 400.0, 50.0]
+    table = study_hours.render(root)
+    assert table.startswith(study_hours.HEADER)
+    assert "| training at the study's budget | 0.08 | 16% |" in table and "| **all** | **0.51** | 100% |" in table
+    assert "| p2 | EPYC, oneDNN AVX2 (class c1) | 3 | 2 | 0.28 | 0.36 |" in table
+    assert study_hours.summary(root).startswith("Hours so far: 0.51 h of wall time over 2 parts on 1 machine class: "
+                                                "training 0.28 h (at the study's budget 0.08, with budgets of their own 0.20)")
 
 
 # ------------------------------------------------------------------------------ what the docs cite

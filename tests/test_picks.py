@@ -60,13 +60,15 @@ def test_the_home_pick_is_read_at_the_end_of_training_and_the_trained_at_home_vi
     assert from_record(record) == chosen["trained_at_home"]
 
 
-def test_a_home_sized_generator_trained_to_a_budget_of_its_own_can_be_the_home_pick_not_the_enterprise_one():
+def test_a_generator_trained_to_a_budget_of_its_own_is_a_candidate_of_home_and_enterprise_not_trained_at_home():
     runs = runs_of({"big": [5.0, 5.1, 5.2], "small": [20.0, 21.0, 22.0], "small_long": [9.0, 9.5, 9.2]},
-                   {"big": 3_000_000, "small": 500_000, "small_long": 500_000})
-    excluded = {"home": set(), "enterprise": {"small_long"}, "trained_at_home": set()}
+                   {"big": 3_000_000, "small": 500_000, "small_long": 500_000},
+                   home={"big": [9.0, 9.1, 9.2], "small": [30.0, 31.0, 32.0], "small_long": [10.0, 10.5, 10.2]})
+    excluded = {"home": set(), "enterprise": set(), "trained_at_home": {"small_long"}}  # it saves its home G elsewhere
     chosen = picks(runs, SETTINGS, excluded)
     assert chosen["home"].variant == "small_long" and chosen["home"].runner_up == "small"
-    assert chosen["enterprise"].variant == "big" and "small_long" not in chosen["enterprise"].candidates
+    assert chosen["enterprise"].variant == "big" and chosen["enterprise"].runner_up == "small_long"
+    assert chosen["trained_at_home"].variant == "small" and "small_long" not in chosen["trained_at_home"].candidates
 
 
 def test_welch_needs_two_seeds_a_side():

@@ -1,10 +1,10 @@
 """Smoke studies for the end-to-end tests: the smoke profile cut to one dataset and one variant.
 
 The shared finished study (`local_study`) is the README's first run, its block run as written. The inputs
-the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake in a
-copy of their own (`smoke_inputs`); a seeded study starts from them, committed to its DVC lock, so neither
-front end rebuilds them. The DVC end-to-end test runs Fashion-MNIST unseeded, so every stage, the other
-dataset's source included, also runs through DVC.
+the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake, by
+that run when the session has it, else in a copy of their own (`smoke_inputs`); a seeded study starts
+from them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
+Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
 """
 import shutil
 
@@ -24,8 +24,12 @@ def cut(dataset: str, variant: str):
 
 
 @pytest.fixture(scope="session")
-def smoke_inputs(repo_copy):
-    """A copy in which Snakemake built MNIST's data and classifier."""
+def smoke_inputs(request, repo_copy):
+    """A copy holding MNIST's data and smoke classifier, built by Snakemake: the README's first run
+    (`local_study`, the same smoke settings) when this session runs it anyway, else a copy in which
+    Snakemake built only those."""
+    if any("local_study" in item.fixturenames for item in request.session.items):
+        return request.getfixturevalue("local_study")
     root = repo_copy("inputs", profile="smoke", git=True)
     snakemake(root, "--cores", "2", f"models/classifier/{SEEDED}.keras")
     return root

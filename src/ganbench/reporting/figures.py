@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from ganbench.reporting import outputs, plots, plots_compare, plots_training, summary
-from ganbench.reporting.picks import off_budget
+from ganbench.reporting.picks import beyond_budget
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Figure:
 
 FIGURES: tuple[Figure, ...] = (
     Figure("pareto", lambda v, path: plots.plot_pareto(v.runs, v.logs, v.budget, path, v.palette,
-                                                       frozenset(off_budget(v.params)["enterprise"])),
+                                                       frozenset(beyond_budget(v.params))),
            "quality against training GFLOP and generator MFLOP per image, Pareto fronts",
            "Left: FID during training (mean over seeds) against training GFLOP, every variant a line; the dashed\n"
            "step line is the Pareto front, the best FID any variant reaches within that compute. Right: the scored\n"

@@ -1,5 +1,5 @@
 """The study's answer as Markdown (results/report.md): per dataset, the "home AI" and "enterprise AI"
-picks at matched compute with their evidence and whether their leads survive the seed spread, what
+picks with their evidence and whether their leads survive the seed spread, what
 each component buys one factor at a time (`reporting.comparisons`), every variant's scores, time to
 threshold in GFLOP and seconds, the loss ranking against Lucic et al. 2018, and the figures.
 """
@@ -13,7 +13,7 @@ from ganbench.evaluation import registry
 from ganbench.paths import REAL_ROW
 from ganbench.reporting import comparisons, thresholds
 from ganbench.reporting.figures import FIGURES
-from ganbench.reporting.picks import ROLES, Pick, off_budget, own_budgets, ranking, seed_values, welch
+from ganbench.reporting.picks import ROLES, Pick, beyond_budget, own_budgets, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI", "trained_at_home": "Home AI trained at home"}
@@ -35,9 +35,9 @@ def metric_label(figure: str) -> str:
 
 def _budget_text(params: dict) -> str:
     budget, home = params["budget"], params["report"]["home"]
-    beyond, own = sorted(off_budget(params)["enterprise"]), own_budgets(params)
-    others = "".join(f"; {v} trains to {own[v]['train_gflop']:,.0f} GFLOP, a budget of its own, and is shown beside "
-                     "the picks, not among their candidates" for v in beyond)
+    own = own_budgets(params)
+    others = "".join(f"; {v} trains to {own[v]['train_gflop']:,.0f} GFLOP, a budget of its own" for v in
+                     beyond_budget(params))
     return (f"every run trains to **{budget['train_gflop']:,.0f} GFLOP** (the full budget{others}) and saves its EMA "
             f"generator at **{budget['home_gflop']:,.0f} GFLOP** (the home budget); a home generator has at most "
             f"{home['max_generator_params']:,} parameters and costs at most {home['max_generator_mflops']:g} MFLOP per "
@@ -46,19 +46,38 @@ def _budget_text(params: dict) -> str:
 
 def _beyond_budget_lines(variants: dict, params: dict) -> list[str]:
     """The variants trained to their own, larger budget (quality at any cost), each with its scores and the
-    row it extends (params `report.compare`): not a pick, since the picks compare at matched compute."""
+    row it extends (params `report.compare`): what the extra compute bought."""
     lines, metric, own = [], params["report"]["quality"], own_budgets(params)
-    for name in sorted(off_budget(params)["enterprise"]):
+    for name in beyond_budget(params):
         if metric not in variants.get(name, {}):
             continue
         entry, base, gflop = variants[name], params["report"].get("compare", {}).get(name), own[name]["train_gflop"]
         against = (f"; {base} at the full budget: {cell(variants[base], metric)}"
                    if metric in variants.get(base, {}) else "")
-        lines.append(f"- **Beyond the matched budget: {name}**, trained to {gflop:,.0f} GFLOP "
+        lines.append(f"- **Beyond the study's budget: {name}**, trained to {gflop:,.0f} GFLOP "
                      f"({cell(entry, 'train_seconds')} s): {metric_label(metric)} {cell(entry, metric)} over "
                      f"{entry[metric]['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
                      f"{against}. The quality to be had at {gflop / params['budget']['train_gflop']:.1f}x the compute.")
     return lines
+
+
+def _home_against_enterprise(chosen: dict[str, Pick], variants: dict, runs: pd.DataFrame) -> list[str]:
+    """When the home and enterprise picks trained to the same GFLOP: what cutting the generator to the home
+    device's size costs in quality at matched training compute (Welch's p over seeds)."""
+    home, big = chosen["home"], chosen["enterprise"]
+    if None in (home.variant, big.variant) or home.variant == big.variant:
+        return []
+    small_entry, big_entry = variants[home.variant], variants[big.variant]
+    gflop = [e["train_gflop"]["mean"] for e in (small_entry, big_entry)]
+    if not math.isclose(*gflop, rel_tol=0.01):
+        return []
+    a, b = (seed_values(runs, v, big.metric) for v in (home.variant, big.variant))
+    p = welch(a, b)
+    ratio = small_entry["generator_mflops_per_image"]["mean"] / big_entry["generator_mflops_per_image"]["mean"]
+    return [f"- **Home against enterprise at matched training compute** ({gflop[1]:,.0f} GFLOP each): "
+            f"{home.variant} {cell(small_entry, big.metric)} against {big.variant} {cell(big_entry, big.metric)}: the "
+            f"generator cut to {ratio:.2f} of the MFLOP per image changes it by {a.mean() - b.mean():+.2f} "
+            f"{metric_label(big.metric)} (Welch p = {'n/a' if math.isnan(p) else f'{p:.2g}'})."]
 
 
 def _verdict(choice: Pick, runs: pd.DataFrame, alpha: float) -> str:
@@ -80,8 +99,8 @@ def _where(role: str, params: dict) -> str:
               f"{home['max_generator_mflops']:g} MFLOP per image)")
     return {"home": f"among {device}, each at the end of its own training, whatever that cost (training is paid once, "
                     "by whoever ships the model): the model to ship to a home device",
-            "enterprise": f"at the full budget ({budget['train_gflop']:,.0f} GFLOP), any generator: the model to run in "
-                          "a data centre, at the study's matched compute",
+            "enterprise": "among all generators, each at the end of its own training, whatever that cost: the model "
+                          "to run in a data centre",
             "trained_at_home": f"({budget['home_gflop']:,.0f} GFLOP, matched compute) among {device}: what a home "
                                "device could train itself"}[role]
 
@@ -157,7 +176,7 @@ def _pick_lines(dataset: str, chosen: dict[str, Pick], variants: dict, runs: pd.
             f"{cell(entry, 'generator_params')} parameters, {cell(entry, 'generator_mflops_per_image')} MFLOP per image "
             f"({cell(entry, 'latency_ms_median')} ms at batch 1 on the study machine). It "
             f"{_verdict(choice, runs, params['report']['alpha'])}. Candidates ({len(choice.candidates)}): {pool}.")
-    lines += _beyond_budget_lines(variants, params)
+    lines += _home_against_enterprise(chosen, variants, runs) + _beyond_budget_lines(variants, params)
     gifs = [f"![{PICK_NAMES[r]}: {chosen[r].variant}](picks/{dataset}-{r}.gif)" for r in ROLES if chosen[r].variant]
     return lines + ["", "Training of the picks (first seed, fixed latents, one frame per evaluation): " + " ".join(gifs)]
 

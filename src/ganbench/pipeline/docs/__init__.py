@@ -17,6 +17,7 @@ A fenced code block that a test runs is marked by `<!-- ganbench:run NAME -->` o
 """
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,35 +40,17 @@ class Block:
     render: Callable[[Path], str]
 
 
-def _standing(root: Path) -> str:
-    from ganbench.pipeline.docs.standing import render
-
-    return render(root)
-
-
-def _profiles(root: Path) -> str:
-    from ganbench.pipeline.docs.profiles import render
-
-    return render(root)
-
-
-def _settings(root: Path) -> str:
-    from ganbench.pipeline.docs.settings import render
-
-    return render(root)
-
-
-def _outputs(root: Path) -> str:
-    from ganbench.pipeline.docs.outputs import render
-
-    return render(root)
+def _rendered_by(module: str) -> Callable[[Path], str]:
+    """`ganbench.pipeline.docs.<module>.render`, imported only when its block is rendered (the study's
+    block plans the grid, which imports TensorFlow)."""
+    return lambda root: importlib.import_module(f"{__name__}.{module}").render(root)
 
 
 BLOCKS: tuple[Block, ...] = (
-    Block(Path("README.md"), "study", _standing),
-    Block(Path("docs/profiles.md"), "profiles", _profiles),
-    Block(Path("docs/configuration.md"), "settings", _settings),
-    Block(Path("docs/outputs.md"), "outputs", _outputs),
+    Block(Path("README.md"), "study", _rendered_by("standing")),
+    Block(Path("docs/profiles.md"), "profiles", _rendered_by("profiles")),
+    Block(Path("docs/configuration.md"), "settings", _rendered_by("settings")),
+    Block(Path("docs/outputs.md"), "outputs", _rendered_by("outputs")),
 )
 
 

@@ -19,6 +19,7 @@ from ganbench.config import load_params
 from ganbench.evaluation import registry
 from ganbench.io import read_json
 from ganbench.pipeline import lock
+from ganbench.pipeline.docs import study_hours
 from ganbench.pipeline.study import Cell, landed, progress, study_cells
 from ganbench.reporting import outputs
 from ganbench.reporting.leaderboard import table
@@ -124,4 +125,6 @@ def render(root: Path = Path(".")) -> str:
     lines = [_para(f"**{_profile(root)}** (`params.yaml`): {progress(params, state_of, None).removeprefix('Study ')}"),
              ""]
     lines += _complete(root, params) if complete else _in_progress(root, params, state_of, cells)
+    if hours := study_hours.summary(root):
+        lines += ["", _para(hours)]
     return "\n".join(lines) + "\n"
