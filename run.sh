@@ -36,10 +36,10 @@ lock() {
 run_tests() {
     # Two pytest processes side by side, about equal in time: the unit tests with the end-to-end tests
     # of a study in parts and of its records (marker `parts`), and the other end-to-end tests. Each
-    # process builds the smoke inputs and study its tests share once. Each log ends with its 15 slowest tests.
+    # process builds the smoke inputs and study its tests share once. Each log ends with its 40 slowest tests.
     mkdir -p logs
-    python -m pytest -q --durations=15 -m "not e2e or parts" > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q --durations=15 -m "e2e and not parts" > logs/tests-e2e.log 2>&1 & local e2e=$!
+    python -m pytest -q --durations=40 -m "not e2e or parts" > logs/tests-unit.log 2>&1 & local unit=$!
+    python -m pytest -q --durations=40 -m "e2e and not parts" > logs/tests-e2e.log 2>&1 & local e2e=$!
     local status=0
     wait "$unit" || status=1
     wait "$e2e" || status=1
