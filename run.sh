@@ -35,16 +35,19 @@ lock() {
 
 run_tests() {
     # Two pytest processes side by side, about equal in time: the unit tests with the end-to-end tests
-    # of a study in parts and of its records (marker `parts`), and the other end-to-end tests. Each
-    # process builds the smoke inputs and study its tests share once. Each log ends with its 40 slowest tests.
+    # of a study in parts and of its records (marker `parts`), and the other end-to-end tests with the
+    # unit tests that run stage scripts (BESIDE_E2E). Each process builds the smoke inputs and study its
+    # tests share once. Each log ends with its 40 slowest tests (benchmarks/README.md: the split measured).
+    local beside_e2e=(tests/test_stages.py tests/test_thread_independence.py)
     mkdir -p logs
-    python -m pytest -q --durations=40 -m "not e2e or parts" > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q --durations=40 -m "e2e and not parts" > logs/tests-e2e.log 2>&1 & local e2e=$!
+    python -m pytest -q --durations=40 -m "not e2e or parts" "${beside_e2e[@]/#/--ignore=}" \
+        > logs/tests-unit.log 2>&1 & local unit=$!
+    python -m pytest -q --durations=40 -m "not parts" tests/e2e "${beside_e2e[@]}" > logs/tests-e2e.log 2>&1 & local e2e=$!
     local status=0
     wait "$unit" || status=1
     wait "$e2e" || status=1
     echo "== unit tests and study-in-parts tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
-    echo "== end-to-end tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
+    echo "== end-to-end tests and the stage-script unit tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
     return "$status"
 }
 
