@@ -28,9 +28,11 @@ from ganbench.pipeline.study import CELL_STAGES, JOBS_CSV
 from ganbench.reporting.picks import beyond_budget
 
 STUDY_HOURS_MD = Path("results/study_hours.md")
-KINDS = ("training at the study's budget", "training with a budget of its own",
-         "evaluation during training, sampling, scoring and DVC", "inputs: data, classifiers, real rows, profiles",
-         "aggregates: summaries, picks, figures, report", "superseded cell jobs", "failed jobs")
+SHORT, LONG = "training at the study's budget", "training with a budget of its own"
+REST = "evaluation during training, sampling, scoring and DVC"
+INPUTS, AGGREGATES = "inputs: data, classifiers, real rows, profiles", "aggregates: summaries, picks, figures, report"
+SUPERSEDED, FAILED = "superseded cell jobs", "failed jobs"
+KINDS = (SHORT, LONG, REST, INPUTS, AGGREGATES, SUPERSEDED, FAILED)
 
 
 def _cell(stages: str) -> tuple[str, str, int] | None:
@@ -54,20 +56,20 @@ def accounting(root: Path = Path(".")) -> pd.DataFrame:
     split = pd.DataFrame(0.0, index=jobs.index, columns=list(KINDS))
     for i, (stages, seconds, status, cell) in enumerate(zip(jobs["stage"], jobs["seconds"], jobs["status"], cells)):
         if status != "ok":
-            split.loc[i, "failed jobs"] = seconds
+            split.loc[i, FAILED] = seconds
         elif stages == "aggregates":
-            split.loc[i, KINDS[4]] = seconds
+            split.loc[i, AGGREGATES] = seconds
         elif cell is None:
-            split.loc[i, KINDS[3]] = seconds
+            split.loc[i, INPUTS] = seconds
         elif last_ok[cell] != i:
-            split.loc[i, "superseded cell jobs"] = seconds
+            split.loc[i, SUPERSEDED] = seconds
         else:
             trained = 0.0
             if f"train@{cell[0]}-{cell[1]}-{cell[2]}" in stages.split():
                 record = root / paths.run_dir(*cell) / "train.json"
                 trained = min(seconds, read_json(record).get("train_seconds") or 0.0) if record.is_file() else 0.0
-            split.loc[i, KINDS[1] if cell[1] in own else KINDS[0]] = trained
-            split.loc[i, KINDS[2]] = seconds - trained
+            split.loc[i, LONG if cell[1] in own else SHORT] = trained
+            split.loc[i, REST] = seconds - trained
     return pd.concat([jobs, split], axis=1)
 
 
@@ -81,13 +83,13 @@ def summary(root: Path = Path(".")) -> str | None:
         return None
     rows = accounting(root)
     totals = rows[list(KINDS)].sum()
-    training = totals[KINDS[0]] + totals[KINDS[1]]
+    training = totals[SHORT] + totals[LONG]
     parts, classes = rows["part_started"].nunique(), rows["machine_class"].nunique()
     return (f"Hours so far: {_hours(totals.sum())} h of wall time over {parts} parts on {classes} machine "
             f"class{'es' if classes > 1 else ''}: training {_hours(training)} h (at the study's budget "
-            f"{_hours(totals[KINDS[0]])}, with budgets of their own {_hours(totals[KINDS[1]])}), evaluation during "
-            f"training, sampling, scoring and DVC {_hours(totals[KINDS[2]])}, inputs {_hours(totals[KINDS[3]])}, "
-            f"aggregates {_hours(totals[KINDS[4]])} ([{STUDY_HOURS_MD}]({STUDY_HOURS_MD})).")
+            f"{_hours(totals[SHORT])}, with budgets of their own {_hours(totals[LONG])}), evaluation during "
+            f"training, sampling, scoring and DVC {_hours(totals[REST])}, inputs {_hours(totals[INPUTS])}, "
+            f"aggregates {_hours(totals[AGGREGATES])} ([{STUDY_HOURS_MD}]({STUDY_HOURS_MD})).")
 
 
 HEADER = """# Where the study's hours went
@@ -116,7 +118,7 @@ def render(root: Path = Path(".")) -> str:
         machine = f"{part['cpu_model'].iloc[0]}, oneDNN {part['onednn_isa'].iloc[0]} (class {part['machine_class'].iloc[0]})"
         trained = (part["stage"].str.contains("train@") & (part["status"] == "ok")).sum()
         lines.append(f"| {started} | {machine} | {len(part)} | {trained} | "
-                     f"{_hours(part[list(KINDS[:2])].sum().sum())} | {_hours(part[list(KINDS)].sum().sum())} |")
+                     f"{_hours(part[[SHORT, LONG]].sum().sum())} | {_hours(part[list(KINDS)].sum().sum())} |")
     return "\n".join(lines) + "\n"
 
 
