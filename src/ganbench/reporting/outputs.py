@@ -1,4 +1,4 @@
-"""The study-level outputs of the artifact contract (design.md section 5): summaries, picks, the
+"""The study-level outputs of the artifact contract (docs/outputs.md): summaries, picks, the
 report, the leaderboard and the figures, each path written once (the run-level files are in
 `ganbench.paths`). Templates use `{dataset}`, `{role}` and `{name}` (a figure's name in
 `ganbench.reporting.figures.FIGURES`).
