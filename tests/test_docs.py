@@ -114,7 +114,7 @@ def study_root(tmp_path: Path, landed_cells: int, leaderboard: dict | None = Non
 def test_the_study_block_says_how_far_an_incomplete_study_is(tmp_path):
     block = standing.render(study_root(tmp_path, landed_cells=1))
     assert block.startswith("**The `smoke` study** (`params.yaml`): in progress: 1 of 4 cells landed")
-    assert "| `mnist/dcgan_ns/0` | 40.00 | 0.500 | 0.250 | 90.00 |" in block
+    assert "| `mnist/dcgan_ns` | 0 | 40.00 | 0.500 | 0.250 | 90.00 |" in block  # one row per variant, each seed apart
     prose = " ".join(block.split())  # its paragraphs are wrapped at 110 columns
     assert "not a finding" in prose and "mnist 1.50 (1 seed)" in prose and "AI **" not in prose
 

@@ -43,11 +43,14 @@ def _state(root: Path):
     return lambda name: "current" if name in recorded else "new"
 
 
-def _scores(root: Path, cell: Cell) -> list[str]:
-    run = root / paths.run_dir(cell.dataset, cell.variant, cell.seed)
-    full, home = read_json(run / "metrics.json"), read_json(run / "metrics_home.json")
-    shown = [registry.metric(k).format(full.get(k)) for k in ("fid", "precision", "recall")]
-    return [f"`{cell}`", *shown, registry.metric("fid").format(home.get("fid"))]
+def _scores(root: Path, cells: list[Cell]) -> list[str]:
+    """One row for the landed seeds of one dataset and variant: each seed's value, in seed order, no mean."""
+    runs = [root / paths.run_dir(c.dataset, c.variant, c.seed) for c in cells]
+    full, home = [read_json(r / "metrics.json") for r in runs], [read_json(r / "metrics_home.json") for r in runs]
+    shown = [" / ".join(registry.metric(k).format(m.get(k)) for m in full) for k in ("fid", "precision", "recall")]
+    seeds = ", ".join(str(c.seed) for c in cells)
+    return [f"`{cells[0].dataset}/{cells[0].variant}`", seeds, *shown,
+            " / ".join(registry.metric("fid").format(m.get("fid")) for m in home)]
 
 
 def _real(root: Path, params: dict, state_of) -> list[str]:
@@ -68,13 +71,16 @@ def _para(text: str) -> str:
 def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
     done = [c for c in cells if landed(c, state_of)]
     lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands; until "
-                   "then this table lists each landed cell, one run of one seed, with no seed means and no tests: a "
+                   "then this table lists the landed cells, each seed's run on its own, with no seed means and no tests: a "
                    "record of progress, not a finding. FID on `eval.samples` images at the full budget and at the "
                    "home budget:"), ""]
     if not done:
         return lines[:1] + ["", "No cell has landed yet."]
-    lines += ["| cell (dataset/variant/seed) | FID | precision | recall | home FID |", "|---|---:|---:|---:|---:|"]
-    lines += ["| " + " | ".join(_scores(root, c)) + " |" for c in done]
+    lines += ["| dataset/variant | seeds | FID | precision | recall | home FID |", "|---|---|---:|---:|---:|---:|"]
+    by_variant: dict[tuple[str, str], list[Cell]] = {}
+    for cell in done:
+        by_variant.setdefault((cell.dataset, cell.variant), []).append(cell)
+    lines += ["| " + " | ".join(_scores(root, group)) + " |" for group in by_variant.values()]
     real = _real(root, params, state_of)
     if real:
         lines += ["", _para("Real data, the floor (FID of held-out real images, mean over the landed seeds): "
