@@ -46,11 +46,12 @@ def _state(root: Path):
 def _scores(root: Path, cells: list[Cell]) -> list[str]:
     """One row for the landed seeds of one dataset and variant: each seed's value, in seed order, no mean."""
     runs = [root / paths.run_dir(c.dataset, c.variant, c.seed) for c in cells]
-    full, home = [read_json(r / "metrics.json") for r in runs], [read_json(r / "metrics_home.json") for r in runs]
-    shown = [" / ".join(registry.metric(k).format(m.get(k)) for m in full) for k in ("fid", "precision", "recall")]
-    seeds = ", ".join(str(c.seed) for c in cells)
-    return [f"`{cells[0].dataset}/{cells[0].variant}`", seeds, *shown,
-            " / ".join(registry.metric("fid").format(m.get("fid")) for m in home)]
+
+    def each(file: str, key: str) -> str:
+        return " / ".join(registry.metric(key).format(read_json(run / file).get(key)) for run in runs)
+
+    return [f"`{cells[0].dataset}/{cells[0].variant}`", ", ".join(str(c.seed) for c in cells),
+            *(each("metrics.json", key) for key in ("fid", "precision", "recall")), each("metrics_home.json", "fid")]
 
 
 def _real(root: Path, params: dict, state_of) -> list[str]:
