@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,3 +124,18 @@ def kill_when(root: Path, cmd: list[str], pattern: str) -> str:
     proc.wait()
     proc.stdout.close()
     return "".join(seen)
+
+
+def take_away(root: Path, dataset: str, variant: str, seed: int, readers: tuple[str, ...] = ()) -> None:
+    """Delete a finished cell's outputs (its train, generate and score stages'), its checkpoints and the
+    outputs of the stages `readers`, as if they had never run, so that a front end runs them again;
+    results/hours.* too, which Snakemake's onsuccess rewrites at the end of any run."""
+    from ganbench import paths
+    from ganbench.pipeline.stages import stage
+    from ganbench.pipeline.study import CELL_STAGES
+
+    cell = {"dataset": dataset, "variant": variant, "seed": seed}
+    doomed = [root / o.path.format(**cell) for name in (*CELL_STAGES, *readers) for o in stage(name).outputs]
+    for path in [*doomed, root / paths.checkpoint_dir(dataset, variant, seed), root / "results/hours.md",
+                 root / "results/hours.csv"]:
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)

@@ -62,7 +62,6 @@ def declared() -> dict[str, bool]:
 # ----------------------------------------------------------------------------------- generated blocks
 def test_every_generated_block_is_current():
     assert docs.stale(REPO) == [], "generated doc blocks are stale: run `ganbench dag`"
-    assert not study_hours.stale(REPO), "results/study_hours.md is stale: run `ganbench dag`"
 
 
 def test_dag_check_names_the_file_and_the_stale_block(tmp_path, monkeypatch):
@@ -77,6 +76,15 @@ def test_dag_check_names_the_file_and_the_stale_block(tmp_path, monkeypatch):
     assert docs.stale(tmp_path) == ["a.md: block numbers"]
     with pytest.raises(GanbenchError, match=r"^a\.md: no <!-- ganbench:begin numbers -->"):
         docs.write(tmp_path)
+
+
+def test_a_file_generated_whole_is_written_and_checked_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(docs, "BLOCKS", (docs.Block(Path("out/b.md"), "b", lambda root: "# b\n", whole=True),))
+    assert docs.stale(tmp_path) == ["out/b.md: block b (no such file)"]
+    assert docs.write(tmp_path) == [Path("out/b.md")] and (tmp_path / "out/b.md").read_text() == "# b\n"
+    assert docs.stale(tmp_path) == []
+    (tmp_path / "out/b.md").write_text("# b\nan edit by hand\n")
+    assert docs.stale(tmp_path) == ["out/b.md: the whole file"]
 
 
 def test_a_setting_without_a_description_is_refused():
@@ -112,11 +120,20 @@ def study_root(tmp_path: Path, landed_cells: int, leaderboard: dict | None = Non
 
 
 def test_the_study_block_says_how_far_an_incomplete_study_is(tmp_path):
-    block = standing.render(study_root(tmp_path, landed_cells=1))
+    root = study_root(tmp_path, landed_cells=1)
+    block = standing.render(root)
     assert block.startswith("**The `smoke` study** (`params.yaml`): in progress: 1 of 4 cells landed")
-    assert "| `mnist/dcgan_ns` | 0 | 40.00 | 0.500 | 0.250 | 90.00 |" in block  # one row per variant, each seed apart
     prose = " ".join(block.split())  # its paragraphs are wrapped at 110 columns
     assert "not a finding" in prose and "mnist 1.50 (1 seed)" in prose and "AI **" not in prose
+    assert "(1 of 4 dataset/variant rows have a landed seed: mnist 1, fashion 0)" in prose
+    assert "|" not in block  # the table of landed cells is in results/study_progress.md: the README keeps its length
+
+    progress = standing.render_progress(root)
+    assert progress.startswith(standing.PROGRESS_HEADER + "The `smoke` study (`params.yaml`): in progress: 1 of 4")
+    assert "| `mnist/dcgan_ns` | 0 | 40.00 | 0.500 | 0.250 | 90.00 |" in progress  # one row per variant, seeds apart
+    said = " ".join(progress.split())
+    assert "No seed landed yet: `mnist/cdcgan_ns`, `fashion/dcgan_ns`, `fashion/cdcgan_ns`." in said
+    assert "mnist 1.50 (1 seed)" in said
 
 
 def test_the_study_block_gives_the_picks_of_a_complete_study(tmp_path):

@@ -52,12 +52,10 @@ def _status(args: argparse.Namespace) -> int:
 
 def _study(args: argparse.Namespace) -> None:
     from ganbench.pipeline import docs
-    from ganbench.pipeline.docs import study_hours
     from ganbench.pipeline.study import run_part
 
     print(run_part(args.hours, args.params).report())
-    docs.write(names=("study",))  # where the study stands, and its hours, land with the part's records
-    study_hours.write()
+    docs.write(names=docs.STUDY_BLOCKS)  # where the study stands, and its hours, land with the part's records
 
 
 def _score(args: argparse.Namespace) -> None:
@@ -117,16 +115,14 @@ def _remote(args: argparse.Namespace) -> None:
 
 def _dag(args: argparse.Namespace) -> int:
     from ganbench.pipeline import captions, docs, dvc_yaml, schema_enums
-    from ganbench.pipeline.docs import study_hours
 
     if not args.check:  # the schema first: the settings page is generated from it
-        print(dvc_yaml.write(), schema_enums.write(), *captions.write(), *docs.write(), study_hours.write(), sep="\n")
+        print(dvc_yaml.write(), schema_enums.write(), *captions.write(), *docs.write(), sep="\n")
         return 0
     problems = [] if dvc_yaml.DVC_YAML.read_text() == dvc_yaml.render() else [str(dvc_yaml.DVC_YAML)]
     problems += [str(schema_enums.SCHEMA)] if schema_enums.stale() else []
     problems += [str(p) for p in captions.stale()]
     problems += docs.stale()
-    problems += [str(study_hours.STUDY_HOURS_MD)] if study_hours.stale() else []
     if problems:
         print(f"{', '.join(problems)}: not what the stage table, the registries, the schema, profiles/ and the "
               "shipped records generate: run `ganbench dag`", file=sys.stderr)

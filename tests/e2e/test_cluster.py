@@ -7,15 +7,16 @@ must not depend on where a job ran; the other rules are submitted the same way.
 Slow (minutes): select or skip it with `-m e2e` / `-m "not e2e"`.
 """
 import pytest
-from helpers import dvc_json, output_hashes, snakemake
+from helpers import dvc_json, output_hashes, snakemake, take_away
 
 pytestmark = pytest.mark.e2e
 CELL = ("mnist", "dcgan_ns", 0)
-RULES = {"train", "generate", "score"}  # the cell's chain (data, classifier and reference are seeded: conftest.py)
+RULES = {"train", "generate", "score"}  # the cell's chain, taken away from a copy of the finished study
 
 
-def test_a_cell_through_the_cluster_executor_scores_exactly_as_a_local_run(local_study, smoke_study):
-    root = smoke_study("cluster")
+def test_a_cell_through_the_cluster_executor_scores_exactly_as_a_local_run(local_study, study_copy):
+    root = study_copy
+    take_away(root, *CELL)
     dataset, variant, seed = CELL
     snakemake(root, "--workflow-profile", "workflow-profiles/cluster-generic",
               f"results/{dataset}/{variant}/seed{seed}/metrics.json")

@@ -11,13 +11,17 @@ import subprocess
 import sys
 
 import pytest
-from helpers import PARAMS_READ, dvc_json, env, kill_when, output_hashes, output_mtimes, sh, snakemake
+from helpers import PARAMS_READ, dvc_json, env, kill_when, output_hashes, output_mtimes, sh, snakemake, take_away
 
 from ganbench.pipeline.stages import STAGES
 
 pytestmark = pytest.mark.e2e
 SNAKEMAKE = [sys.executable, "-m", "snakemake", "--cores", "2"]
 DVC = [sys.executable, "-m", "dvc"]
+
+
+CELL = ("mnist", "dcgan_ns", 0)  # the shared study's one cell
+REREAD = ("summarize", "pick", "plot", "report")  # the stages that read every cell
 
 
 def scores(root) -> dict[str, str]:
@@ -104,13 +108,15 @@ def test_every_stage_declares_the_params_it_reads(local_study, smoke_inputs):
     assert seen == {s.name for s in STAGES}
 
 
-def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(local_study, smoke_study):
+def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metrics(local_study, study_copy):
     """kill -9 Snakemake and its jobs in the middle of the training (as its second epoch begins, after
     the first one's checkpoint), then start it again as the README says (`--rerun-incomplete`, after
     `snakemake --unlock`, as the LockException says): the training resumes from its checkpoint, the
     study finishes, no output that existed at the kill is rewritten, and every model and score equals
-    the uninterrupted run's (same machine)."""
-    root = smoke_study("killed")
+    the uninterrupted run's (same machine). The training to kill is the finished study's cell, taken away
+    with everything that reads it (`take_away`) in a copy."""
+    root = study_copy
+    take_away(root, *CELL, readers=REREAD)
     kill_when(root, SNAKEMAKE, r"Epoch 2/")  # Keras prints it after epoch 1's callbacks saved the backup
     finished = output_mtimes(root)
     assert not any(name.endswith("/train.json") for name in finished)

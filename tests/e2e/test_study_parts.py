@@ -1,7 +1,8 @@
 """A study in time-boxed parts (`ganbench study --hours H`): killed with SIGKILL in its first part, the
 finished cell landed with one commit, a fresh clone (no DVC cache, no remote, no heavy output) trains only
 the cells that did not land, and the study ends with the same summaries, picks and leaderboard as a run in
-one go. Also: `ganbench status --check` fails on a copy whose landed records a module edit made stale.
+one go; then `ganbench status --check`, which passed, fails once a module edit has made the landed records
+stale (one test: the finished clone is the copy to edit).
 """
 import pandas as pd
 import pytest
@@ -44,13 +45,8 @@ def test_a_study_killed_then_resumed_on_a_fresh_clone_ends_as_one_run(smoke_stud
     status = sh(clone, *GANBENCH, "status", "--check")
     assert "Stale" not in status and "Study complete: 2 of 2 cells landed" in status
 
-
-def test_status_check_fails_on_a_stale_landed_record(one_go, tmp_path):
-    """What CI runs on its fresh clone: a module in the training's import closure edited after the
-    records were made fails the check, naming the stage."""
-    sh(tmp_path, "git", "clone", "-q", str(one_go), str(tmp_path / "clone"))
-    clone = tmp_path / "clone"
-    assert run(clone, *GANBENCH, "status", "--check").returncode == 0
+    # What CI runs on its fresh clone: a module of the training's import closure edited after the records
+    # were made fails the check, naming the stage
     batches = clone / "src/ganbench/training/batches.py"  # in the training's closure only
     batches.write_text(batches.read_text() + "\n# an edit after the records were made\n")
     done = run(clone, *GANBENCH, "status", "--check")

@@ -8,9 +8,11 @@ stage table) sits between two markers,
     ...generated...
     <!-- ganbench:end NAME -->
 
-and is written by one function of `BLOCKS`, the one registry of generated blocks. `ganbench dag`
-rewrites them; `ganbench dag --check` (and tests/test_docs.py) fail, naming the file and the block,
-when one differs from what its source generates. Everything outside the markers stays hand-written.
+and is written by one function of `BLOCKS`, the one registry of generated blocks. A file that is
+generated whole (results/study_hours.md, results/study_progress.md) is a block without markers.
+`ganbench dag` rewrites them; `ganbench dag --check` (and tests/test_docs.py) fail, naming the file and
+the block, when one differs from what its source generates. Everything outside the markers stays
+hand-written.
 
 A fenced code block that a test runs is marked by `<!-- ganbench:run NAME -->` on the line before it
 (`runnable`), so that the test runs the README's own commands, not a copy of them.
@@ -33,25 +35,30 @@ RUNNABLE = re.compile(r"<!-- ganbench:run (?P<name>[\w-]+) -->\n```(?:bash|sh)\n
 
 @dataclass(frozen=True)
 class Block:
-    """`render(root)` -> the Markdown between the markers of block `name` in file `path` (relative to root)."""
+    """`render(root)` -> the Markdown between the markers of block `name` in file `path` (relative to root),
+    or, with `whole`, the whole file."""
 
     path: Path
     name: str
     render: Callable[[Path], str]
+    whole: bool = False
 
 
-def _rendered_by(module: str) -> Callable[[Path], str]:
-    """`ganbench.pipeline.docs.<module>.render`, imported only when its block is rendered (the study's
+def _rendered_by(module: str, function: str = "render") -> Callable[[Path], str]:
+    """`ganbench.pipeline.docs.<module>.<function>`, imported only when its block is rendered (the study's
     block plans the grid, which imports TensorFlow)."""
-    return lambda root: importlib.import_module(f"{__name__}.{module}").render(root)
+    return lambda root: getattr(importlib.import_module(f"{__name__}.{module}"), function)(root)
 
 
 BLOCKS: tuple[Block, ...] = (
     Block(Path("README.md"), "study", _rendered_by("standing")),
+    Block(Path("results/study_progress.md"), "study_progress", _rendered_by("standing", "render_progress"), whole=True),
+    Block(Path("results/study_hours.md"), "study_hours", _rendered_by("study_hours"), whole=True),
     Block(Path("docs/profiles.md"), "profiles", _rendered_by("profiles")),
     Block(Path("docs/configuration.md"), "settings", _rendered_by("settings")),
     Block(Path("docs/outputs.md"), "outputs", _rendered_by("outputs")),
 )
+STUDY_BLOCKS = ("study", "study_progress", "study_hours")  # what the shipped records generate: each part rewrites them
 
 
 def fill(text: str, bodies: dict[str, str], where: Path) -> str:
@@ -74,10 +81,11 @@ def _chosen(names: tuple[str, ...] | None) -> list[Block]:
 
 
 def _by_file(root: Path, blocks: list[Block]) -> dict[Path, dict[str, str]]:
-    """file -> block name -> its generated body."""
+    """file -> block name -> its generated body (blocks between markers only)."""
     wanted: dict[Path, dict[str, str]] = {}
     for block in blocks:
-        wanted.setdefault(block.path, {})[block.name] = block.render(root)
+        if not block.whole:
+            wanted.setdefault(block.path, {})[block.name] = block.render(root)
     return wanted
 
 
@@ -93,6 +101,8 @@ def stale(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[
     (or whose file or markers are missing)."""
     blocks = _chosen(names)
     problems = [f"{b.path}: block {b.name} (no such file)" for b in blocks if not (root / b.path).is_file()]
+    problems += [f"{b.path}: the whole file" for b in blocks
+                 if b.whole and (root / b.path).is_file() and _read(root, b.path) != b.render(root)]
     for path, bodies in _by_file(root, [b for b in blocks if (root / b.path).is_file()]).items():
         present = {m["name"]: m["body"] for m in BLOCK.finditer(_read(root, path))}
         problems += [f"{path}: block {name}" for name, body in bodies.items()
@@ -103,8 +113,10 @@ def stale(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[
 def write(root: Path = Path("."), names: tuple[str, ...] | None = None) -> list[Path]:
     """Rewrite the generated blocks (all, or those named) in place, atomically; the files written."""
     written = []
-    for path, bodies in _by_file(root, _chosen(names)).items():
-        text = fill(_read(root, path), bodies, path)
+    texts = {b.path: b.render(root) for b in _chosen(names) if b.whole}
+    texts |= {path: fill(_read(root, path), bodies, path) for path, bodies in _by_file(root, _chosen(names)).items()}
+    for path, text in texts.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(root / path) as tmp:
             tmp.write_text(text)
         written.append(path)

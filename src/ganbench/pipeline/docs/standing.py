@@ -1,11 +1,14 @@
-"""The README's "where the study stands" block, from the shipped records alone (git-tracked files).
+"""The README's "where the study stands" block and results/study_progress.md, from the shipped records
+alone (git-tracked files).
 
 A study lands in parts (`ganbench study`), so most of the time it is incomplete: the block then says how
-far it is (cells and TFLOP landed, from dvc.lock over params.yaml's grid) and lists the landed cells'
-scores, one seed each, marked as what they are, not findings. Once the last cell has landed and the
-report stage has built the leaderboard, it gives the answer instead: the picks with their Welch test,
-the leaderboard's headline rows and one figure. Nothing here is measured on this machine, so the same
-commit always generates the same block (`ganbench dag --check` compares it).
+far it is (cells and TFLOP landed, from dvc.lock over params.yaml's grid) and points to
+results/study_progress.md, which lists the landed cells' scores, each seed apart, marked as what they are,
+not findings (a table that grows by a row per variant, kept out of the README so that its length stays
+put). Once the last cell has landed and the report stage has built the leaderboard, the block gives the
+answer instead: the picks with their Welch test, the leaderboard's headline rows and one figure. Nothing
+here is measured on this machine, so the same commit always generates the same text (`ganbench dag
+--check` compares it).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from ganbench.reporting.leaderboard import table
 from ganbench.reporting.picks import ROLES
 
 PARAMS = Path("params.yaml")
+PROGRESS_MD = Path("results/study_progress.md")
 PROFILE = re.compile(r"^# Profile `(?P<name>[\w-]+)`")
 HEADLINE_ROWS = 3     # per dataset, besides the real-data row: the README shows the top; `ganbench leaderboard` all
 FIGURE = "components"  # what each component buys: the question the study answers
@@ -54,39 +58,74 @@ def _scores(root: Path, cells: list[Cell]) -> list[str]:
             *(each("metrics.json", key) for key in ("fid", "precision", "recall")), each("metrics_home.json", "fid")]
 
 
-def _real(root: Path, params: dict, state_of) -> list[str]:
-    rows = []
+def _floor(root: Path, params: dict, state_of) -> list[str]:
+    """The real-data row's FID per dataset (mean over its landed seeds), as a paragraph after a blank line;
+    nothing before any has landed."""
+    said = []
     for dataset in params["datasets"]:
         fids = [read_json(root / paths.run_dir(dataset, paths.REAL_ROW, s) / "metrics.json")["fid"]
                 for s in params["seeds"] if state_of(f"score_real@{dataset}-{s}") == "current"]
         if fids:
             seeds = f"{len(fids)} seed{'s' if len(fids) > 1 else ''}"
-            rows.append(f"{dataset} {registry.metric('fid').format(sum(fids) / len(fids))} ({seeds})")
-    return rows
+            said.append(f"{dataset} {registry.metric('fid').format(sum(fids) / len(fids))} ({seeds})")
+    if not said:
+        return []
+    return ["", _para("Real data, the floor (FID of held-out real images, mean over the landed seeds): "
+                      + "; ".join(said) + ".")]
 
 
 def _para(text: str) -> str:
     return textwrap.fill(text, width=110, break_on_hyphens=False)
 
 
-def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
-    done = [c for c in cells if landed(c, state_of)]
-    lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands; until "
-                   "then this table lists the landed cells, each seed's run on its own, with no seed means and no tests: a "
-                   "record of progress, not a finding. FID on `eval.samples` images at the full budget and at the "
-                   "home budget:"), ""]
-    if not done:
-        return lines[:1] + ["", "No cell has landed yet."]
-    lines += ["| dataset/variant | seeds | FID | precision | recall | home FID |", "|---|---|---:|---:|---:|---:|"]
+def _landed_by_variant(cells: list[Cell], state_of) -> dict[tuple[str, str], list[Cell]]:
+    """(dataset, variant) -> its landed cells in seed order, in the grid's order; variants with none left out."""
     by_variant: dict[tuple[str, str], list[Cell]] = {}
-    for cell in done:
-        by_variant.setdefault((cell.dataset, cell.variant), []).append(cell)
-    lines += ["| " + " | ".join(_scores(root, group)) + " |" for group in by_variant.values()]
-    real = _real(root, params, state_of)
-    if real:
-        lines += ["", _para("Real data, the floor (FID of held-out real images, mean over the landed seeds): "
-                            + "; ".join(real) + ".")]
-    return lines
+    for cell in cells:
+        if landed(cell, state_of):
+            by_variant.setdefault((cell.dataset, cell.variant), []).append(cell)
+    return by_variant
+
+
+def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
+    rows = _landed_by_variant(cells, state_of)
+    variants = dict.fromkeys((c.dataset, c.variant) for c in cells)
+    per_dataset = ", ".join(f"{d} {sum(1 for ds, _ in rows if ds == d)}" for d in params["datasets"])
+    lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands. Until "
+                   f"then [{PROGRESS_MD}]({PROGRESS_MD}) lists the landed cells' scores, each seed's run on its own, with "
+                   "no seed means and no tests: a record of progress, not a finding "
+                   f"({len(rows)} of {len(variants)} dataset/variant rows have a landed seed: {per_dataset}).")]
+    return lines + _floor(root, params, state_of)
+
+
+PROGRESS_HEADER = """# Where the study stands: the landed cells
+
+Generated from the shipped records (`dvc.lock`, each landed cell's `metrics.json` and `metrics_home.json`)
+by each part of the study and by `ganbench dag` (`ganbench.pipeline.docs.standing`); the README's "where
+the study stands" block sums it up. Each seed's run is shown on its own, with no seed means and no tests:
+a record of progress, not a finding (the report and the leaderboard give those, once the study is
+complete). FID on `eval.samples` images at the full budget and at the home budget.
+
+"""
+
+
+def render_progress(root: Path = Path(".")) -> str:
+    """results/study_progress.md: the progress line, one row per dataset and variant with a landed seed
+    (each seed's value apart), the variants with none yet, and the real-data floor."""
+    params = load_params(root / PARAMS)
+    state_of, cells = _state(root), study_cells(params)
+    rows = _landed_by_variant(cells, state_of)
+    lines = [PROGRESS_HEADER + _para(f"{_profile(root)} (`params.yaml`): "
+                                     + progress(params, state_of, None).removeprefix("Study ")), ""]
+    if rows:
+        lines += ["| dataset/variant | seeds | FID | precision | recall | home FID |", "|---|---|---:|---:|---:|---:|"]
+        lines += ["| " + " | ".join(_scores(root, group)) + " |" for group in rows.values()]
+    else:
+        lines.append("No cell has landed yet.")
+    waiting = [f"`{d}/{v}`" for d, v in dict.fromkeys((c.dataset, c.variant) for c in cells) if (d, v) not in rows]
+    if waiting:
+        lines += ["", _para("No seed landed yet: " + ", ".join(waiting) + ".")]
+    return "\n".join(lines + _floor(root, params, state_of)) + "\n"
 
 
 def _picks(board: dict, quality: str, alpha: float) -> list[str]:

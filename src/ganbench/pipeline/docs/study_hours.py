@@ -23,7 +23,7 @@ import pandas as pd
 
 from ganbench import paths
 from ganbench.config import load_params
-from ganbench.io import atomic_path, read_json
+from ganbench.io import read_json
 from ganbench.pipeline.study import CELL_STAGES, JOBS_CSV
 from ganbench.reporting.picks import beyond_budget
 
@@ -120,15 +120,3 @@ def render(root: Path = Path(".")) -> str:
         lines.append(f"| {started} | {machine} | {len(part)} | {trained} | "
                      f"{_hours(part[[SHORT, LONG]].sum().sum())} | {_hours(part[list(KINDS)].sum().sum())} |")
     return "\n".join(lines) + "\n"
-
-
-def stale(root: Path = Path(".")) -> bool:
-    path = root / STUDY_HOURS_MD
-    return not path.is_file() or path.read_text() != render(root)
-
-
-def write(root: Path = Path(".")) -> Path:
-    (root / STUDY_HOURS_MD).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(root / STUDY_HOURS_MD) as tmp:
-        tmp.write_text(render(root))
-    return STUDY_HOURS_MD
