@@ -7,6 +7,7 @@ the copy's library and not the installed one.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,10 +15,12 @@ from typing import Callable
 
 import pytest
 import yaml
-from helpers import GIT_USER, REPO, edit_params, run
+from helpers import GIT_USER, REPO, WITHOUT_SKLEARN, edit_params, run
 
 from ganbench.config import deep_merge
 
+# every process a test starts without `helpers.env` (which puts it there too) finds scikit-learn absent
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WITHOUT_SKLEARN), os.environ.get("PYTHONPATH")]))
 SHIPPED_STUDY = ("results/", "data/", "models/", "dvc.lock")  # the shipped study's records: a new study starts without them
 
 

@@ -3,7 +3,7 @@ editing a copy's params.yaml, and what the end-to-end tests read back from a cop
 
 A copy (tests/conftest.py makes them) is self-contained: its own git repo, and its own `src/` first on
 PYTHONPATH, so the stage scripts run the copy's library and not the installed one (an editable install
-points elsewhere). Every process run in a copy appends the params keys it read to
+points elsewhere), and scikit-learn hidden (`WITHOUT_SKLEARN`). Every process run in a copy appends the params keys it read to
 logs/params_read.jsonl (`ganbench.config.PARAMS_LOG`), which tests/e2e/test_pipeline.py checks against
 what each stage declares.
 """
@@ -26,13 +26,16 @@ REPO = Path(__file__).resolve().parents[1]
 GIT_USER = ["-c", "user.name=t", "-c", "user.email=t@t"]
 PARAMS_READ = Path("logs/params_read.jsonl")
 GANBENCH = (sys.executable, "-m", "ganbench")
+# First on the PYTHONPATH of every process a test starts (tests/conftest.py, `env`): scikit-learn absent there
+WITHOUT_SKLEARN = REPO / "tests/without_sklearn"
 GIT_IDENTITY = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")  # for commands that commit as a user
                 for what, value in (("NAME", "t"), ("EMAIL", "t@t"))}
 
 
 def env(root: Path) -> dict:
     bin_dir = str(Path(sys.executable).parent)
-    return {**os.environ, "PYTHONPATH": str(root / "src"), "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), str(WITHOUT_SKLEARN)]),
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
             "GANBENCH_PARAMS_LOG": str(root / PARAMS_READ)}
 
 
@@ -139,3 +142,23 @@ def take_away(root: Path, dataset: str, variant: str, seed: int, readers: tuple[
     for path in [*doomed, root / paths.checkpoint_dir(dataset, variant, seed), root / "results/hours.md",
                  root / "results/hours.csv"]:
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def graft(root, source, jobs: list[tuple[str, dict]]) -> None:
+    """Copy the outputs of `jobs` ((stage name, its wildcard values)) from the study at `source` into `root`,
+    with their jobs' accounting where Snakemake wrote it, and record them in `root`'s DVC lock, as if they
+    had run there: neither front end runs them again."""
+    from ganbench.pipeline.snakemake_glue import benchmark
+    from ganbench.pipeline.stages import stage
+
+    names = []
+    for name, values in jobs:
+        job = stage(name)
+        names.append(f"{name}@{'-'.join(str(values[key]) for key in job.matrix)}")
+        wildcards = {key: values[key] for key in job.matrix}
+        for rel in [o.path.format(**wildcards) for o in job.outputs] + [benchmark(job).format(**wildcards)]:
+            origin, target = source / rel, root / rel
+            if origin.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                (shutil.copytree if origin.is_dir() else shutil.copy2)(origin, target)
+    sh(root, "python", "-m", "dvc", "commit", "--force", "--no-relink", *names)  # relinking would renew mtimes

@@ -63,6 +63,6 @@ def test_tensorflow_starts_without_scikit_learn_which_stays_importable():
     code = ("import sys, ganbench, tensorflow; print('sklearn' in sys.modules); "
             "import sklearn.metrics; print(sklearn.metrics.pairwise_distances([[0.0]], [[3.0]])[0, 0])")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "GANBENCH_DEBUG": ""})
+                          env={**os.environ, "GANBENCH_DEBUG": "", "PYTHONPATH": ""})  # the real scikit-learn
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "3.0"]

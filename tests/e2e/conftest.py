@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 import yaml
-from helpers import GANBENCH, PARAMS_READ, commit, edit_params, run_readme_block, sh, snakemake, two_seeds
+from helpers import GANBENCH, PARAMS_READ, commit, edit_params, graft, run_readme_block, sh, snakemake, two_seeds
 
 SEEDED = "mnist"  # the dataset of every seeded study
 INPUT_STAGES = ("fetch_data", "train_classifier")
@@ -42,16 +42,11 @@ def smoke_study(repo_copy, smoke_inputs):
         root = repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
         if seeded:
             assert dataset == SEEDED, f"seeded studies start from smoke_inputs, which holds {SEEDED} only"
-            for rel in (f"data/{dataset}", f"models/classifier/{dataset}.keras", f"results/classifier/{dataset}",
-                        *(f"logs/benchmarks/{s}/{dataset}.tsv" for s in INPUT_STAGES)):  # their jobs' accounting too
-                source, target = smoke_inputs / rel, root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
-            sh(root, "python", "-m", "dvc", "commit", "--force", "--no-relink",  # relinking would renew mtimes
-               *(f"{s}@{dataset}" for s in INPUT_STAGES))
+            graft(root, smoke_inputs, [(name, {"dataset": dataset}) for name in INPUT_STAGES])
             commit(root, "inputs seeded")
         return root
     return make
+
 
 
 def cut_smoke_profile(root, dataset: str, variant: str) -> None:

@@ -2,11 +2,12 @@
 finished cell landed with one commit, a fresh clone (no DVC cache, no remote, no heavy output) trains only
 the cells that did not land, and the study ends with the same summaries, picks and leaderboard as a run in
 one go; then `ganbench status --check`, which passed, fails once a module edit has made the landed records
-stale (one test: the finished clone is the copy to edit).
+stale (one test: the finished clone is the copy to edit). The study's real-data rows and profile are grafted
+from the study run in one go (the same code and params), so the parts train and score cells only.
 """
 import pandas as pd
 import pytest
-from helpers import GANBENCH, commit, edit_params, kill_when, run, sh, two_seeds
+from helpers import GANBENCH, commit, edit_params, graft, kill_when, run, sh, two_seeds
 
 pytestmark = [pytest.mark.e2e, pytest.mark.parts]
 
@@ -14,7 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.parts]
 def test_a_study_killed_then_resumed_on_a_fresh_clone_ends_as_one_run(smoke_study, one_go, tmp_path):
     first = smoke_study("parts")
     edit_params(first, two_seeds)
-    commit(first, "two seeds")
+    graft(first, one_go, [*((name, {"dataset": "mnist", "seed": seed}) for name in ("real_samples", "score_real")
+                            for seed in (0, 1)), ("profile", {"variant": "dcgan_ns"})])
+    commit(first, "two seeds; the real-data rows and the profile as the study in one go made them")
     seen = kill_when(first, [*GANBENCH, "study", "--hours", "1"], r"cell 2 of this part")  # SIGKILL mid-part
     assert "cell 1 of this part: mnist/dcgan_ns/0" in seen
     commit(first, "part 1: what landed before the kill")

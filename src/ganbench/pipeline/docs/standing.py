@@ -78,6 +78,11 @@ def _para(text: str) -> str:
     return textwrap.fill(text, width=110, break_on_hyphens=False)
 
 
+def _rows(cells: list[Cell]) -> list[tuple[str, str]]:
+    """The study's (dataset, variant) rows, in the grid's order."""
+    return list(dict.fromkeys((c.dataset, c.variant) for c in cells))
+
+
 def _landed_by_variant(cells: list[Cell], state_of) -> dict[tuple[str, str], list[Cell]]:
     """(dataset, variant) -> its landed cells in seed order, in the grid's order; variants with none left out."""
     by_variant: dict[tuple[str, str], list[Cell]] = {}
@@ -89,7 +94,7 @@ def _landed_by_variant(cells: list[Cell], state_of) -> dict[tuple[str, str], lis
 
 def _in_progress(root: Path, params: dict, state_of, cells: list[Cell]) -> list[str]:
     rows = _landed_by_variant(cells, state_of)
-    variants = dict.fromkeys((c.dataset, c.variant) for c in cells)
+    variants = _rows(cells)
     per_dataset = ", ".join(f"{d} {sum(1 for ds, _ in rows if ds == d)}" for d in params["datasets"])
     lines = [_para("Its summaries, picks, figures, report and leaderboard are built when its last cell lands. Until "
                    f"then [{PROGRESS_MD}]({PROGRESS_MD}) lists the landed cells' scores, each seed's run on its own, with "
@@ -122,7 +127,7 @@ def render_progress(root: Path = Path(".")) -> str:
         lines += ["| " + " | ".join(_scores(root, group)) + " |" for group in rows.values()]
     else:
         lines.append("No cell has landed yet.")
-    waiting = [f"`{d}/{v}`" for d, v in dict.fromkeys((c.dataset, c.variant) for c in cells) if (d, v) not in rows]
+    waiting = [f"`{d}/{v}`" for d, v in _rows(cells) if (d, v) not in rows]
     if waiting:
         lines += ["", _para("No seed landed yet: " + ", ".join(waiting) + ".")]
     return "\n".join(lines + _floor(root, params, state_of)) + "\n"
