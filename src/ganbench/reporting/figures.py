@@ -74,8 +74,9 @@ FIGURES: tuple[Figure, ...] = (
            "quality against training GFLOP and generator MFLOP per image, Pareto fronts",
            "Left: FID during training (mean over seeds) against training GFLOP, every variant a line; the dashed\n"
            "step line is the Pareto front, the best FID any variant reaches within that compute. Right: the scored\n"
-           "FID (mean ± std over seeds) against the generator's MFLOP per image, at the full budget (filled) and\n"
-           "at the home budget (hollow); a variant trained to a budget of its own is a curve on the left only.\n"
+           "FID (mean ± std over seeds) against the generator's MFLOP per image at the end of each variant's\n"
+           "training: the full budget (filled) or a budget of its own (diamonds), with their Pareto front (the\n"
+           "picks' view: training is paid once); hollow: at the home budget.\n"
            "Both axes are machine-independent; the dotted line is the real-data floor."),
     Figure("components", lambda v, path: plots_compare.plot_components(v.runs, v.params, path),
            "what each component buys (the change of the ranking metric per compared row; a ladder as a waterfall)",
