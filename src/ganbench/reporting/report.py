@@ -20,13 +20,17 @@ PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI", "trained_at_home
 
 
 def cell(entry: dict, figure: str) -> str:
-    """`mean ± std` (std over seeds, where it varies) as the registry formats the figure; '-' when absent."""
+    """`mean ± std` with the registry's scale, decimals and unit, thousands grouped; the std over seeds only where
+    it shows at those decimals; '-' when absent, 'n/a' when missing."""
     stats = entry.get(figure)
     if stats is None:
         return "-"
     m = registry.metric(figure)
-    spread = f" ± {stats['std'] * m.scale:.{m.digits}f}" if stats["n"] > 1 and stats["std"] else ""
-    return m.format(stats["mean"]) + spread
+    if stats["mean"] is None or stats["mean"] != stats["mean"]:  # None or NaN
+        return m.format(None)
+    std = (stats["std"] or 0) * m.scale if stats["n"] > 1 else 0
+    spread = f" ± {std:,.{m.digits}f}" if round(std, m.digits) else ""
+    return f"{stats['mean'] * m.scale:,.{m.digits}f}{m.unit}{spread}"
 
 
 def metric_label(figure: str) -> str:
@@ -52,8 +56,9 @@ def _beyond_budget_lines(variants: dict, params: dict) -> list[str]:
         if metric not in variants.get(name, {}):
             continue
         entry, base, gflop = variants[name], params["report"].get("compare", {}).get(name), own[name]["train_gflop"]
-        against = (f"; {base} at the full budget: {cell(variants[base], metric)}"
-                   if metric in variants.get(base, {}) else "")
+        base_gflop = own.get(base, params["budget"])["train_gflop"]
+        where = "the full budget" if base_gflop == params["budget"]["train_gflop"] else f"{base_gflop:,.0f} GFLOP"
+        against = f"; {base} at {where}: {cell(variants[base], metric)}" if metric in variants.get(base, {}) else ""
         lines.append(f"- **Beyond the study's budget: {name}**, trained to {gflop:,.0f} GFLOP "
                      f"({cell(entry, 'train_seconds')} s): {metric_label(metric)} {cell(entry, metric)} over "
                      f"{entry[metric]['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
