@@ -241,7 +241,7 @@ def _threshold_table(runs: pd.DataFrame, levels: list[float], order: list[str]) 
             if not g["reached"]:
                 cells.append(f"not reached (0/{g['runs']})")
             else:
-                spread = f" ± {g['std']:,.0f}" if g["reached"] > 1 and g["std"] else ""
+                spread = f" ± {g['std']:,.0f}" if g["reached"] > 1 and round(g["std"]) else ""
                 cells.append(f"{g['mean']:,.0f}{spread} GFLOP / {s['mean']:.0f} s ({g['reached']}/{g['runs']})")
         lines.append(f"| {variant} | " + " | ".join(cells) + " |")
     return lines
