@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class StudyView:
     """What the figures of one dataset are drawn from, and with: each table is read, and each plotting
     module imported, once, when first needed. The stage table reads this registry on every `ganbench` and
-    Snakemake command, which must not pay for matplotlib, seaborn and pandas (about 3 s of CPU)."""
+    Snakemake command, which must not pay for matplotlib and seaborn (about 3 s of CPU)."""
 
     params: dict
     dataset: str
