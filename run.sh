@@ -16,7 +16,13 @@ python_bin() {
 setup() {
     [ -x .venv/bin/python ] || "$(python_bin)" -m venv .venv
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet --constraint "$LOCK" -e ".[test]"
+    .venv/bin/python -m pip install --quiet --no-compile --constraint "$LOCK" -e ".[test]"
+    # pip byte-compiles on one core, compileall on all of them (about a minute of CPU for the stack), once per
+    # install: without .pyc files every process would compile what it imports (PYTHONDONTWRITEBYTECODE may be set)
+    if [ ! .venv/compiled -nt "$LOCK" ] || [ ! .venv/compiled -nt pyproject.toml ]; then
+        .venv/bin/python -m compileall -qq -j 0 .venv/lib || true  # as pip does, skip a file that does not compile
+        touch .venv/compiled
+    fi
     # shellcheck disable=SC1091
     source .venv/bin/activate
 }

@@ -179,6 +179,17 @@ def test_report_names_both_picks_with_their_test_thresholds_and_diverged_runs(st
     assert "![Enterprise AI: big](picks/mnist-enterprise.gif)" in text
 
 
+def test_a_run_that_trained_to_the_end_but_covers_no_test_image_is_named_failed_with_its_grid(study):
+    runs = collect(PARAMS, "mnist")
+    assert "Failed runs" not in render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
+    scores = study / paths.run_dir("mnist", "small", 1) / "metrics.json"
+    scores.write_text(json.dumps({**json.loads(scores.read_text()), "recall": 0.0}))  # one image per label, say
+    runs = collect(PARAMS, "mnist")
+    text = render(aggregate(runs), runs, {"mnist": picks(runs, PARAMS["report"])}, PARAMS)
+    assert "Failed runs (recall below 0.01: one image per label, a few modes or noise; each seed links its grid): " \
+           "small (seeds [1](mnist/small/seed1/grid.png) of 2)." in text
+
+
 def test_variants_with_a_budget_of_their_own_are_candidates_and_home_meets_enterprise_at_matched_compute(study):
     """The picks read every generator at the end of its own training: a row trained to 4x the budget can be the
     enterprise pick, and a home-size one the home pick; the report says what the extra compute bought against

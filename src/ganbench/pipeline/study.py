@@ -22,12 +22,14 @@ spread over parts and machines spent its hours.
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -63,13 +65,21 @@ class Cell:
 
 def study_cells(params: dict) -> list[Cell]:
     """Every cell of the study, in the params' order, with its training GFLOP."""
+    gflop = {name: _training_gflop(json.dumps([params["budget"], params["eval"], variant(params, name)], sort_keys=True))
+             for name in params["variants"]}
+    return [Cell(d, v, s, gflop[v]) for d in params["datasets"] for v in params["variants"] for s in params["seeds"]]
+
+
+@lru_cache(maxsize=None)
+def _training_gflop(key: str) -> float:
+    """Steps x GFLOP per step of a variant, for the JSON of [budget, eval, the variant's settings] (what its
+    plan reads). Memoised: counting a variant's FLOPs builds its networks (about a second of CPU), and one
+    `ganbench dag` asks for the cells of every profile several times."""
     from ganbench.training.budget import plan
 
-    gflop = {}
-    for name in params["variants"]:
-        run_plan = plan(params, variant(params, name))
-        gflop[name] = run_plan["steps"] * run_plan["step_gflop"]
-    return [Cell(d, v, s, gflop[v]) for d in params["datasets"] for v in params["variants"] for s in params["seeds"]]
+    budget, evaluation, settings = json.loads(key)
+    run_plan = plan({"budget": budget, "eval": evaluation}, settings)
+    return run_plan["steps"] * run_plan["step_gflop"]
 
 
 def run_order(cells: list[Cell]) -> list[Cell]:

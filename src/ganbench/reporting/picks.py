@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ganbench.evaluation import registry
 
@@ -67,6 +66,8 @@ def welch(a: np.ndarray, b: np.ndarray) -> float:
     """Two-sided p-value of Welch's t-test; NaN with fewer than two values on a side or no spread."""
     if len(a) < 2 or len(b) < 2 or (np.std(a) == 0 and np.std(b) == 0):
         return math.nan
+    from scipy import stats  # here, not at the top: the stage table imports ROLES on every command
+
     return float(stats.ttest_ind(a, b, equal_var=False).pvalue)
 
 

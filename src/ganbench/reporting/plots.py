@@ -96,17 +96,19 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
     """Quality against the two costs, both machine-independent. Left: FID during training (mean over
     seeds at each evaluation point) against training GFLOP, every variant a line, with the front of
     the best FID any variant reaches within each compute. Right: the scored FID (mean ± std over
-    seeds) against the generator's MFLOP per image, at the full budget (filled) and at the home
-    budget (hollow), with the front of the full budget (nothing cheaper is better), whose points are named.
-    Variants trained to a budget of their own (`own_budget`) are curves on the left only: on the right
-    every point is at the same compute."""
+    seeds) against the generator's MFLOP per image at the end of each variant's training: the full
+    budget (filled circles) or, for variants trained to a budget of their own (`own_budget`), that
+    budget (diamonds), with their front (nothing cheaper is better: the picks' view, training paid once),
+    whose points are named; and at the home budget (hollow), for the variants that save their home
+    generator there."""
     healthy = ~runs["diverged"].astype(bool)
     trained = runs[(runs["variant"] != REAL_ROW) & healthy]
     curves = logs[logs["variant"].isin(set(trained["variant"]))].groupby(["variant", "gflop"], sort=False)["fid"] \
         .mean().reset_index()
-    stats = trained[~trained["variant"].isin(own_budget)].groupby("variant", sort=False).agg(
+    stats = trained.groupby("variant", sort=False).agg(
         fid=("fid", "mean"), fid_std=("fid", "std"), home=("home_fid", "mean"), home_std=("home_fid", "std"),
-        mflops=("generator_mflops_per_image", "first")).reset_index()
+        home_gflop=("home_gflop", "mean"), mflops=("generator_mflops_per_image", "first")).reset_index()
+    at_home = np.isclose(stats["home_gflop"], budget["home_gflop"], rtol=0.05)  # the home budget, give or take a step
     real_fid = runs.loc[runs["variant"] == REAL_ROW, "fid"].mean()
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.6), sharey=True)
     for variant, curve in curves.groupby("variant", sort=False):
@@ -119,16 +121,19 @@ def plot_pareto(runs: pd.DataFrame, logs: pd.DataFrame, budget: dict, path: str 
                       fontsize=8, color="0.3")
     left.set(xlabel="training compute [GFLOP, log]",
              ylabel="FID, lower is better (log); left: during training, on the eval samples")
-    for row in stats.itertuples():
-        for value, spread, face in ((row.fid, row.fid_std, palette[row.variant]), (row.home, row.home_std, "white")):
-            right.errorbar(row.mflops, value, yerr=0 if np.isnan(spread) else spread, fmt="o", ms=8, capsize=3,
+    for row, home in zip(stats.itertuples(), at_home):
+        points = [(row.fid, row.fid_std, palette[row.variant], "D" if row.variant in own_budget else "o")]
+        points += [(row.home, row.home_std, "white", "o")] if home else []
+        for value, spread, face, marker in points:
+            right.errorbar(row.mflops, value, yerr=0 if np.isnan(spread) else spread, fmt=marker, ms=8, capsize=3,
                            color=palette[row.variant], markerfacecolor=face)
     front = _front(right, stats["mflops"].to_numpy(), stats["fid"].to_numpy())
     for row in stats.iloc[front].itertuples():  # the rest share costs and crowd one another: the legend names them
         right.annotate(row.variant, (row.mflops, row.fid), xytext=(7, -10), textcoords="offset points", fontsize=8,
                        zorder=5, bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
     right.margins(x=0.3)  # room for the name of the front's costliest point
-    right.set(xlabel="generator cost [MFLOP per image, log]; filled: full budget, hollow: home budget")
+    right.set(xlabel="generator cost [MFLOP per image, log]; at the end of training: full budget (filled),\n"
+                     "a budget of its own (diamond); at the home budget (hollow)")
     for ax in (left, right):
         if pd.notna(real_fid):
             ax.axhline(real_fid, color="black", linestyle=":", linewidth=1, label=f"{REAL_LABEL} (floor)")

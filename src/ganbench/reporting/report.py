@@ -10,23 +10,30 @@ import math
 import pandas as pd
 
 from ganbench.evaluation import registry
-from ganbench.paths import REAL_ROW
+from ganbench.paths import REAL_ROW, run_dir
 from ganbench.reporting import comparisons, thresholds
 from ganbench.reporting.figures import FIGURES
 from ganbench.reporting.picks import ROLES, Pick, beyond_budget, own_budgets, ranking, seed_values, welch
 
 TABLE = [m for m in registry.METRICS if m.table]  # the variant table's columns
 PICK_NAMES = {"home": "Home AI", "enterprise": "Enterprise AI", "trained_at_home": "Home AI trained at home"}
+# A run whose samples' k-NN manifold holds under 1 % of the test images has failed without diverging: one image
+# per label (intra-class collapse), a few modes, or noise. Its grid shows which.
+FAILED_RECALL = 0.01
 
 
 def cell(entry: dict, figure: str) -> str:
-    """`mean ± std` (std over seeds, where it varies) as the registry formats the figure; '-' when absent."""
+    """`mean ± std` with the registry's scale, decimals and unit, thousands grouped; the std over seeds only where
+    it shows at those decimals; '-' when absent, 'n/a' when missing."""
     stats = entry.get(figure)
     if stats is None:
         return "-"
     m = registry.metric(figure)
-    spread = f" ± {stats['std'] * m.scale:.{m.digits}f}" if stats["n"] > 1 and stats["std"] else ""
-    return m.format(stats["mean"]) + spread
+    if stats["mean"] is None or stats["mean"] != stats["mean"]:  # None or NaN
+        return m.format(None)
+    std = (stats["std"] or 0) * m.scale if stats["n"] > 1 else 0
+    spread = f" ± {std:,.{m.digits}f}" if round(std, m.digits) else ""
+    return f"{stats['mean'] * m.scale:,.{m.digits}f}{m.unit}{spread}"
 
 
 def metric_label(figure: str) -> str:
@@ -52,8 +59,9 @@ def _beyond_budget_lines(variants: dict, params: dict) -> list[str]:
         if metric not in variants.get(name, {}):
             continue
         entry, base, gflop = variants[name], params["report"].get("compare", {}).get(name), own[name]["train_gflop"]
-        against = (f"; {base} at the full budget: {cell(variants[base], metric)}"
-                   if metric in variants.get(base, {}) else "")
+        base_gflop = own.get(base, params["budget"])["train_gflop"]
+        where = "the full budget" if base_gflop == params["budget"]["train_gflop"] else f"{base_gflop:,.0f} GFLOP"
+        against = f"; {base} at {where}: {cell(variants[base], metric)}" if metric in variants.get(base, {}) else ""
         lines.append(f"- **Beyond the study's budget: {name}**, trained to {gflop:,.0f} GFLOP "
                      f"({cell(entry, 'train_seconds')} s): {metric_label(metric)} {cell(entry, metric)} over "
                      f"{entry[metric]['n']} seeds, precision {cell(entry, 'precision')}, recall {cell(entry, 'recall')}"
@@ -236,7 +244,7 @@ def _threshold_table(runs: pd.DataFrame, levels: list[float], order: list[str]) 
             if not g["reached"]:
                 cells.append(f"not reached (0/{g['runs']})")
             else:
-                spread = f" ± {g['std']:,.0f}" if g["reached"] > 1 and g["std"] else ""
+                spread = f" ± {g['std']:,.0f}" if g["reached"] > 1 and round(g["std"]) else ""
                 cells.append(f"{g['mean']:,.0f}{spread} GFLOP / {s['mean']:.0f} s ({g['reached']}/{g['runs']})")
         lines.append(f"| {variant} | " + " | ".join(cells) + " |")
     return lines
@@ -303,6 +311,7 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
             why = ", ".join(f"{r.variant} seed {r.seed} ({r.diverged_reason or 'non-finite samples'})"
                             for r in diverged.itertuples())
             lines += ["", f"Diverged runs: {why}."]
+        lines += _failed_lines(data[(data["variant"] != REAL_ROW) & ~data["diverged"].astype(bool)])
         levels = settings["thresholds"][dataset]
         lines += ["", f"### Time to threshold ({dataset})", "",
                   "Training GFLOP (and seconds) until the FID during training first reaches each level (FID on "
@@ -313,6 +322,23 @@ def render(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[
         lines += ["", paragraph] if paragraph else []
         lines += ["", "Figures: " + ", ".join(f"[{fig.title}](plots/{dataset}/{fig.name}.png)" for fig in FIGURES), ""]
     return "\n".join(lines)
+
+
+def _grid_link(run) -> str:
+    """A run's grid.png (its row of the runs table) as a link from results/report.md."""
+    return (run_dir(run.dataset, run.variant, run.seed) / "grid.png").relative_to("results").as_posix()
+
+
+def _failed_lines(runs: pd.DataFrame) -> list[str]:
+    """The runs that trained to the end but cover almost none of the test images (recall < FAILED_RECALL), per
+    variant with links to their grids: a failure is a result, and the tables alone read it as a high FID."""
+    failed = runs[runs["recall"] < FAILED_RECALL]
+    if failed.empty:
+        return []
+    per_variant = [f"{variant} (seeds " + ", ".join(f"[{r.seed}]({_grid_link(r)})" for r in group.itertuples())
+                   + f" of {(runs['variant'] == variant).sum()})" for variant, group in failed.groupby("variant", sort=False)]
+    return ["", f"Failed runs (recall below {FAILED_RECALL}: one image per label, a few modes or noise; each seed "
+                f"links its grid): {'; '.join(per_variant)}."]
 
 
 def front_page(summary: dict, runs: pd.DataFrame, chosen_by_dataset: dict[str, dict[str, Pick]], params: dict) -> str:
