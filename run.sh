@@ -3,7 +3,7 @@
 # then runs the study or the tests.
 #   bash run.sh study --hours 2   # the shipped study (params.yaml) for at most 2 h: the cells not landed yet, longest
 #                                 # first; prints what to commit. Resumes from git alone on any machine.
-#   bash run.sh test    # lint, check no landed record is stale, then unit and end-to-end tests side by side
+#   bash run.sh test    # lint, check no landed record is stale, unit and end-to-end tests: side by side
 #   bash run.sh lock    # refresh requirements-lock.txt: newest versions pyproject.toml allows, in a fresh venv
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,26 +40,28 @@ lock() {
 }
 
 run_tests() {
-    # Two pytest processes side by side, about equal in time: the unit tests with the end-to-end tests
-    # of a study in parts and of its records (marker `parts`), and the other end-to-end tests with the
-    # unit tests that run stage scripts (BESIDE_E2E). Each process builds the smoke inputs and study its
-    # tests share once. Each log ends with its 40 slowest tests (benchmarks/README.md: the split measured).
-    local beside_e2e=(tests/test_stages.py tests/test_thread_independence.py)
+    # The checks and three pytest processes side by side, each building once the smoke inputs and studies
+    # its tests share: the study-in-parts and records tests (marker `parts`: a study landed in one go), the
+    # other end-to-end tests (the README's first run), and the unit tests with the end-to-end test that
+    # builds its own study (`own_study`). Three keep both cores busy while one waits on a subprocess or the
+    # disk. Each log ends with its slowest tests (benchmarks/README.md: the split measured).
     mkdir -p logs
-    python -m pytest -q --durations=40 -m "not e2e or parts" "${beside_e2e[@]/#/--ignore=}" \
-        > logs/tests-unit.log 2>&1 & local unit=$!
-    python -m pytest -q --durations=40 -m "not parts" tests/e2e "${beside_e2e[@]}" > logs/tests-e2e.log 2>&1 & local e2e=$!
-    local status=0
-    wait "$unit" || status=1
-    wait "$e2e" || status=1
-    echo "== unit tests and study-in-parts tests (logs/tests-unit.log)"; tail -n 30 logs/tests-unit.log
-    echo "== end-to-end tests and the stage-script unit tests (logs/tests-e2e.log)"; tail -n 30 logs/tests-e2e.log
+    local names=(checks parts e2e unit) pids=() status=0 i
+    { ruff check . && snakemake --lint && python -m ganbench status --check; } > logs/tests-checks.log 2>&1 &
+    pids+=($!)
+    python -m pytest -q --durations=25 -m parts > logs/tests-parts.log 2>&1 & pids+=($!)
+    python -m pytest -q --durations=25 -m "e2e and not parts and not own_study" > logs/tests-e2e.log 2>&1 & pids+=($!)
+    python -m pytest -q --durations=25 -m "not e2e or own_study" > logs/tests-unit.log 2>&1 & pids+=($!)
+    for i in "${!names[@]}"; do
+        wait "${pids[$i]}" || status=1
+        echo "== ${names[$i]} (logs/tests-${names[$i]}.log)"; tail -n 30 "logs/tests-${names[$i]}.log"
+    done
     return "$status"
 }
 
 case "${1:-}" in
     study) shift; setup; python -m ganbench study "${@:---hours=1000}" ;;
-    test)  setup; ruff check . && snakemake --lint && python -m ganbench status --check && run_tests ;;
+    test)  setup; run_tests ;;
     lock)  lock ;;
     *) echo "usage: bash run.sh study [--hours H]|test|lock" >&2; exit 2 ;;
 esac

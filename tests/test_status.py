@@ -1,6 +1,9 @@
 """`ganbench status`: a fresh clone's absent heavy outputs are told apart from stale records and from
 cells not run yet."""
-from ganbench.pipeline.status import CloneState, classify, render
+from helpers import REPO
+
+from ganbench.config import load_params
+from ganbench.pipeline.status import CloneState, classify, render, stage_names
 
 STAGES = ["fetch_data@mnist", "train@mnist-cdcgan-0", "score@mnist-cdcgan-0", "train@mnist-mlp-0", "plot@mnist",
           "train@mnist-dcgan-0"]
@@ -37,3 +40,14 @@ def test_changed_code_params_or_git_tracked_files_are_stale():
 
 def test_a_current_clone_says_so():
     assert "Everything is here and current" in render(CloneState(40, {}, {}, []))
+
+
+def test_the_stage_table_names_every_stage_cell_as_dvc_does():
+    """status lists the study's stage cells from the stage table and params, not from DVC's index: the same
+    names, on the shipped study's grid."""
+    from dvc.repo import Repo
+
+    with Repo(str(REPO)) as repo:
+        dvc_names = [stage.addressing for stage in repo.index.stages]
+    ours = stage_names(load_params(REPO / "params.yaml"))
+    assert len(ours) == len(set(ours)) and set(ours) == set(dvc_names) and "train@mnist-cdcgan-0" in ours

@@ -4,7 +4,7 @@ The shared finished study (`local_study`) is the README's first run, its block r
 the seeded studies share (MNIST's data and smoke classifier) are built once per session by Snakemake, by
 that run when the session has it, else in a copy of their own (`smoke_inputs`); a seeded study starts
 from them, committed to its DVC lock, so neither front end rebuilds them. The DVC end-to-end test runs
-Fashion-MNIST unseeded, so every stage, the other dataset's source included, also runs through DVC.
+Fashion-MNIST in a `new_study`, so every stage, the other dataset's source included, also runs through DVC.
 """
 import shutil
 
@@ -36,17 +36,22 @@ def smoke_inputs(request, repo_copy):
 
 
 @pytest.fixture(scope="session")
-def smoke_study(repo_copy, smoke_inputs):
-    """smoke_study(name, dataset, variant, seeded=True) -> a committed git copy of the reduced smoke study."""
-    def make(name: str, dataset: str = SEEDED, variant: str = "dcgan_ns", seeded: bool = True):
-        root = repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
-        if seeded:
-            assert dataset == SEEDED, f"seeded studies start from smoke_inputs, which holds {SEEDED} only"
-            graft(root, smoke_inputs, [(name, {"dataset": dataset}) for name in INPUT_STAGES])
-            commit(root, "inputs seeded")
+def new_study(repo_copy):
+    """new_study(name, dataset, variant) -> a committed git copy of the smoke study cut to one dataset and one
+    variant, nothing built yet: every stage, the data's included, runs in it."""
+    return lambda name, dataset, variant: repo_copy(name, profile="smoke", git=True, edit=cut(dataset, variant))
+
+
+@pytest.fixture(scope="session")
+def smoke_study(new_study, smoke_inputs):
+    """smoke_study(name, variant) -> `new_study` on MNIST with its data and classifier grafted from
+    `smoke_inputs` and committed: neither front end builds them again."""
+    def make(name: str, variant: str = "dcgan_ns"):
+        root = new_study(name, SEEDED, variant)
+        graft(root, smoke_inputs, [(stage, {"dataset": SEEDED}) for stage in INPUT_STAGES])
+        commit(root, "inputs seeded")
         return root
     return make
-
 
 
 def cut_smoke_profile(root, dataset: str, variant: str) -> None:

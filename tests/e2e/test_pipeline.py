@@ -136,12 +136,13 @@ def test_killed_snakemake_finishes_on_rerun_without_redoing_jobs_and_same_metric
     assert len(models) == 2 and {m: ours[m] for m in models} == {m: uninterrupted[m] for m in models}
 
 
-def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(smoke_study):
+@pytest.mark.own_study  # builds everything it runs: it runs beside the unit tests (run.sh)
+def test_killed_dvc_repro_finishes_on_rerun_without_redoing_stages(new_study):
     """The whole pipeline through `dvc repro` (Fashion-MNIST, class-conditional DCGAN), kill -9 in the
     middle of the training (as its second epoch begins), `dvc repro` again: the training resumes from
     its checkpoint, the stages DVC had finished are not rerun, the study completes, and `ganbench sync
     --from dvc` leaves Snakemake nothing to do."""
-    root = smoke_study("dvc", "fashion", "cdcgan_ns", seeded=False)  # every stage, data included, through DVC
+    root = new_study("dvc", "fashion", "cdcgan_ns")  # every stage, data included, through DVC
     kill_when(root, [*DVC, "repro"], r"Epoch 2/")  # the classifier's smoke training has one epoch
     finished = output_mtimes(root)
     assert "data/fashion/data.npz" in finished and "artifacts/fashion/cdcgan_ns/seed0/generator.keras" not in finished
