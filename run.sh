@@ -43,8 +43,8 @@ run_tests() {
     # The checks and three pytest processes side by side, each building once the smoke inputs and studies
     # its tests share: the study-in-parts and records tests (marker `parts`: a study landed in one go), the
     # other end-to-end tests (the README's first run), and the unit tests with the end-to-end test that
-    # builds its own study (`own_study`). Three keep both cores busy while one waits on a subprocess or the
-    # disk. Each log ends with its slowest tests (benchmarks/README.md: the split measured).
+    # builds its own study (`own_study`), about equal in time. The suite is CPU-bound: three take as long as two
+    # did; the checks beside them saved their own time. Each log ends with its slowest tests (benchmarks/README.md).
     mkdir -p logs
     local names=(checks parts e2e unit) pids=() status=0 i
     { ruff check . && snakemake --lint && python -m ganbench status --check; } > logs/tests-checks.log 2>&1 &
